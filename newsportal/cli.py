@@ -1,0 +1,258 @@
+"""The ``newsportal`` command: the same operations the library offers, for operators.
+
+    newsportal serve            start the portal (loads the demo on first start of an empty store)
+    newsportal demo             load the demo articles, or a synthetic corpus with --articles N
+    newsportal db upgrade       apply database migrations
+    newsportal import FILE      import JSON lines of articles
+    newsportal token create N   create an API token
+"""
+
+from __future__ import annotations
+
+import logging
+import sys
+from pathlib import Path
+from typing import Annotated, Optional
+
+import typer
+from rich.console import Console
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
+
+from newsportal.config import Settings, load_settings
+
+app = typer.Typer(help="山海新闻 newsportal: a Chinese news portal and newsroom.", no_args_is_help=True)
+db_app = typer.Typer(help="Database schema.", no_args_is_help=True)
+token_app = typer.Typer(help="API tokens for partner systems and editors' tools.", no_args_is_help=True)
+app.add_typer(db_app, name="db")
+app.add_typer(token_app, name="token")
+console = Console(stderr=True)
+
+DataDir = Annotated[Optional[Path], typer.Option("--data-dir", help="Data directory (default ./data).")]
+DbUrl = Annotated[Optional[str], typer.Option("--database-url", help="sqlite:///… or postgresql://…")]
+
+
+def _settings(data_dir: Path | None, database_url: str | None, **more) -> Settings:
+    s = load_settings()
+    changes = {k: v for k, v in more.items() if v is not None}
+    if data_dir is not None:
+        changes["data_dir"] = data_dir
+    if database_url is not None:
+        changes["database_url"] = database_url
+    return s.with_(**changes)
+
+
+def _progress() -> Progress:
+    return Progress(
+        TextColumn("[bold]{task.description}"), BarColumn(), MofNCompleteColumn(), TimeRemainingColumn(),
+        console=console, disable=not console.is_terminal,
+    )
+
+
+def _open(settings: Settings, start: bool = True):
+    from newsportal.portal import Portal
+    from newsportal.store import open_store
+
+    store = open_store(settings.resolved_database_url)
+    store.upgrade()
+    portal = Portal(settings, store)
+    if start:
+        portal.start()
+    else:
+        portal.reload_catalog()
+    return portal
+
+
+@db_app.command("upgrade")
+def db_upgrade(data_dir: DataDir = None, database_url: DbUrl = None) -> None:
+    """Apply all migrations (creates the database on first run)."""
+    from newsportal.store import open_store
+    from newsportal.store.migrate import current
+
+    settings = _settings(data_dir, database_url)
+    store = open_store(settings.resolved_database_url)
+    store.upgrade()
+    console.print(f"database at revision {current(store.engine)}")
+    store.close()
+
+
+def load_demo_content(portal, articles: int = 0, seed: int = 2026, traffic: bool = True) -> None:
+    from newsportal.demo.load import demo_items, load_demo
+
+    items = sum(1 for _ in demo_items())
+    with _progress() as progress:
+        task = progress.add_task("demo articles", total=items)
+        written = load_demo(portal, traffic=traffic, progress=lambda n: progress.advance(task, n))
+    console.print(f"demo: {items} hand-written articles ({written} written)")
+    if articles > 0:
+        load_synthetic(portal, articles, seed)
+
+
+def load_synthetic(portal, articles: int, seed: int) -> None:
+    """Bulk-load a generated corpus; a corpus already loaded with the same seed is left alone."""
+    from newsportal.demo.synthetic import generate
+    from newsportal.newsroom.publish import prepare
+    from newsportal.store.base import bulk_create
+
+    if portal.store.get_article_by_external_id(f"synthetic-{seed}-0") is not None:
+        console.print(f"synthetic corpus with seed {seed} is already loaded; nothing to do")
+        return
+    batch: list = []
+    done = 0
+    with _progress() as progress:
+        task = progress.add_task("synthetic articles", total=articles)
+        for item in generate(articles, seed=seed):
+            batch.append(prepare(portal, item.draft))
+            if len(batch) >= 2000:
+                done += bulk_create(portal.store, batch, actor="synthetic")
+                progress.advance(task, len(batch))
+                batch = []
+        if batch:
+            done += bulk_create(portal.store, batch, actor="synthetic")
+            progress.advance(task, len(batch))
+    console.print(f"synthetic: {done} articles (seed {seed})")
+
+
+@app.command()
+def demo(
+    articles: Annotated[int, typer.Option(help="Also generate this many synthetic articles (load tests).", min=0)] = 0,
+    seed: Annotated[int, typer.Option(help="Seed of the synthetic generator.")] = 2026,
+    traffic: Annotated[bool, typer.Option(help="Simulate a day of reader traffic for the hot lists.")] = True,
+    data_dir: DataDir = None,
+    database_url: DbUrl = None,
+) -> None:
+    """Load the demo: channels, sources, the hand-written articles (and a synthetic corpus with --articles)."""
+    settings = _settings(data_dir, database_url)
+    portal = _open(settings, start=False)
+    try:
+        load_demo_content(portal, articles, seed, traffic)
+    finally:
+        portal.close()
+
+
+@app.command()
+def serve(
+    host: Annotated[str, typer.Option(help="Address to listen on.")] = "127.0.0.1",
+    port: Annotated[int, typer.Option(help="Port to listen on.", min=1, max=65535)] = 8000,
+    demo_content: Annotated[
+        bool, typer.Option("--demo/--no-demo", help="Load the demo content if the store is empty.")
+    ] = True,
+    data_dir: DataDir = None,
+    database_url: DbUrl = None,
+    log_level: Annotated[str, typer.Option(help="uvicorn log level.")] = "warning",
+) -> None:
+    """Start the portal with uvicorn (one process: the embedded counters live in it)."""
+    import uvicorn
+
+    from newsportal.domain import ArticleStatus
+    from newsportal.web.app import create_app
+
+    site_url = f"http://{'127.0.0.1' if host in ('0.0.0.0', '::') else host}:{port}"
+    settings = _settings(data_dir, database_url)
+    if not settings.site_url or settings.site_url == "http://127.0.0.1:8000":
+        settings = settings.with_(site_url=site_url)
+    portal = _open(settings, start=False)
+    if demo_content and portal.store.count_articles(ArticleStatus.PUBLISHED) == 0:
+        load_demo_content(portal)
+    portal.start()
+    application = create_app(settings, portal=portal)
+    console.print(f"[bold green]山海新闻 is running:[/] open {site_url}/  (Ctrl+C to stop)")
+    uvicorn.run(application, host=host, port=port, log_level=log_level, access_log=False,
+                http="httptools", loop="uvloop")
+    portal.close()
+
+
+@app.command("import")
+def import_(
+    file: Annotated[Path, typer.Argument(help="JSON-lines file, one article per line ('-' for stdin).")],
+    publish: Annotated[
+        Optional[bool], typer.Option("--publish/--draft", help="Override each line's publish flag.")
+    ] = None,
+    data_dir: DataDir = None,
+    database_url: DbUrl = None,
+) -> None:
+    """Import articles; lines with a known external_id update that article (safe to re-run)."""
+    from newsportal.ingest import import_jsonl
+
+    settings = _settings(data_dir, database_url)
+    if str(file) == "-":
+        lines = sys.stdin.read().splitlines()
+    else:
+        if not file.is_file():
+            console.print(f"[red]no such file: {file}[/]")
+            raise typer.Exit(2)
+        lines = file.read_text("utf-8", errors="replace").splitlines()
+    portal = _open(settings)
+    try:
+        with _progress() as progress:
+            task = progress.add_task("import", total=len(lines))
+            report = import_jsonl(portal, lines, publish=publish, progress=lambda n: progress.advance(task, n))
+    finally:
+        portal.close()
+    for lineno, message in report.errors[:50]:
+        console.print(f"[red]line {lineno}:[/] {message}")
+    if len(report.errors) > 50:
+        console.print(f"… and {len(report.errors) - 50} more errors")
+    console.print(
+        f"created {report.created}, updated {report.updated}, unchanged {report.unchanged}, "
+        f"errors {len(report.errors)}"
+    )
+    if report.errors:
+        raise typer.Exit(1)
+
+
+@token_app.command("create")
+def token_create(
+    name: Annotated[str, typer.Argument(help="Who the token is for, e.g. 'haihe-daily-feed'.")],
+    data_dir: DataDir = None,
+    database_url: DbUrl = None,
+) -> None:
+    """Create a token; it is printed once (to stdout) and only its hash is stored."""
+    from newsportal.store import open_store
+
+    settings = _settings(data_dir, database_url)
+    store = open_store(settings.resolved_database_url)
+    store.upgrade()
+    token, secret = store.create_token(name)
+    store.close()
+    console.print(f"token {token.prefix} created for {name!r}; keep it safe, it is not shown again:")
+    typer.echo(secret)
+
+
+@token_app.command("list")
+def token_list(data_dir: DataDir = None, database_url: DbUrl = None) -> None:
+    """List tokens (prefix, name, created, revoked)."""
+    from newsportal.store import open_store
+
+    store = open_store(_settings(data_dir, database_url).resolved_database_url)
+    store.upgrade()
+    for t in store.tokens():
+        typer.echo(f"{t.prefix}\t{t.name}\t{t.created_at:%Y-%m-%d %H:%M}\t{'revoked' if t.revoked else 'active'}")
+    store.close()
+
+
+@token_app.command("revoke")
+def token_revoke(
+    prefix: Annotated[str, typer.Argument(help="The token's prefix (shown by 'token list').")],
+    data_dir: DataDir = None,
+    database_url: DbUrl = None,
+) -> None:
+    """Revoke a token so it no longer authenticates."""
+    from newsportal.store import open_store
+
+    store = open_store(_settings(data_dir, database_url).resolved_database_url)
+    store.upgrade()
+    ok = store.revoke_token(prefix)
+    store.close()
+    if not ok:
+        console.print(f"[red]no token with prefix {prefix}[/]")
+        raise typer.Exit(1)
+    console.print(f"token {prefix} revoked")
+
+
+def main() -> None:  # pragma: no cover
+    logging.basicConfig(level=logging.INFO, format="%(levelname)s %(name)s: %(message)s")
+    app()
+
+
+if __name__ == "__main__":  # pragma: no cover
+    main()

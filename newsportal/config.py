@@ -1,0 +1,57 @@
+"""Runtime settings, read once from the environment.
+
+Everything has an embedded default (one data directory holding a SQLite file) so the demo runs with no
+configuration; production sets ``NEWSPORTAL_DATABASE_URL`` (PostgreSQL) and ``NEWSPORTAL_REDIS_URL``.
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass, field, replace
+from pathlib import Path
+
+
+def _env_float(name: str, default: float) -> float:
+    raw = os.environ.get(name)
+    if raw is None or raw == "":
+        return default
+    try:
+        return float(raw)
+    except ValueError as exc:
+        raise ValueError(f"{name} must be a number, got {raw!r}") from exc
+
+
+@dataclass(frozen=True)
+class Settings:
+    data_dir: Path = Path("data")
+    database_url: str = ""
+    redis_url: str = ""
+    site_url: str = "http://127.0.0.1:8000"
+    #: Hot-list decay: an event's weight halves after this many hours.
+    hot_half_life_hours: float = 6.0
+    #: A reader's repeat view/share of one article inside this window counts once.
+    event_dedupe_seconds: float = 30 * 60
+    #: Rendered pages are reused for this long; lists on them are at most this stale.
+    page_cache_seconds: float = 5.0
+    page_cache_entries: int = 4096
+    extra: dict = field(default_factory=dict)
+
+    @property
+    def resolved_database_url(self) -> str:
+        if self.database_url:
+            return self.database_url
+        return f"sqlite:///{(self.data_dir / 'newsportal.sqlite3').resolve()}"
+
+    def with_(self, **changes) -> "Settings":
+        return replace(self, **changes)
+
+
+def load_settings() -> Settings:
+    return Settings(
+        data_dir=Path(os.environ.get("NEWSPORTAL_DATA_DIR", "data")),
+        database_url=os.environ.get("NEWSPORTAL_DATABASE_URL", ""),
+        redis_url=os.environ.get("NEWSPORTAL_REDIS_URL", ""),
+        site_url=os.environ.get("NEWSPORTAL_SITE_URL", "http://127.0.0.1:8000").rstrip("/"),
+        hot_half_life_hours=_env_float("NEWSPORTAL_HOT_HALF_LIFE_HOURS", 6.0),
+        page_cache_seconds=_env_float("NEWSPORTAL_PAGE_CACHE_SECONDS", 5.0),
+    )

@@ -1,0 +1,1 @@
+"""Demo content (original articles written for this project) and a synthetic corpus generator."""

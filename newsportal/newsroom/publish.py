@@ -1,0 +1,164 @@
+"""The publish flow: validate → sanitize → store with a revision → update indexes → purge cached pages.
+
+Editors, partner-feed imports and the API all end here, so every way in gets the same checks. Saving the same
+external id again updates that article (idempotent imports), and saving unchanged content writes nothing.
+"""
+
+from __future__ import annotations
+
+from dataclasses import replace
+
+from newsportal.domain import Article, ArticleDraft, ArticleStatus
+from newsportal.portal import Portal
+from newsportal.store import NotFound
+from newsportal.text import BodyTooLarge, html_to_text, sanitize_html
+
+MAX_TITLE = 120
+MAX_SUMMARY = 500
+MAX_BYLINE = 200
+MAX_TAGS = 12
+MAX_TAG = 40
+MAX_PEOPLE = 10
+MAX_NAME = 40
+
+
+class ValidationError(ValueError):
+    """Input the newsroom refuses, with the field at fault so the API can say which."""
+
+    def __init__(self, field: str, message: str):
+        super().__init__(f"{field}: {message}")
+        self.field = field
+        self.message = message
+
+
+def _clean_list(field: str, values, limit: int, item_limit: int) -> tuple[str, ...]:
+    out = []
+    for v in values:
+        if not isinstance(v, str):
+            raise ValidationError(field, "must be a list of strings")
+        v = v.strip()
+        if not v:
+            continue
+        if len(v) > item_limit:
+            raise ValidationError(field, f"an item is longer than {item_limit} characters")
+        if v not in out:
+            out.append(v)
+    if len(out) > limit:
+        raise ValidationError(field, f"at most {limit} items")
+    return tuple(out)
+
+
+def prepare(portal: Portal, draft: ArticleDraft) -> tuple[ArticleDraft, int, int]:
+    """Check and normalise a draft; returns the cleaned draft with its channel and source ids."""
+    title = (draft.title or "").strip()
+    if not title:
+        raise ValidationError("title", "must not be empty")
+    if len(title) > MAX_TITLE:
+        raise ValidationError("title", f"at most {MAX_TITLE} characters")
+    channel = portal.channels.by_slug(draft.channel_slug)
+    if channel is None or channel.parent_id is None:
+        raise ValidationError("channel", f"unknown channel {draft.channel_slug!r}")
+    source = portal.sources_by_key.get(draft.source_key)
+    if source is None:
+        raise ValidationError("source", f"unknown source {draft.source_key!r}")
+    try:
+        body = sanitize_html(draft.body_html or "")
+    except BodyTooLarge as exc:
+        raise ValidationError("body_html", str(exc)) from exc
+    text = html_to_text(body)
+    if not text:
+        raise ValidationError("body_html", "must contain text after sanitizing")
+    summary = (draft.summary or "").strip() or text.split("\n", 1)[0][:120]
+    if len(summary) > MAX_SUMMARY:
+        raise ValidationError("summary", f"at most {MAX_SUMMARY} characters")
+    byline = (draft.byline or "").strip()
+    if len(byline) > MAX_BYLINE:
+        raise ValidationError("byline", f"at most {MAX_BYLINE} characters")
+    if draft.external_id is not None and not (0 < len(draft.external_id) <= 200):
+        raise ValidationError("external_id", "must be 1 to 200 characters")
+    cleaned = replace(
+        draft,
+        title=title,
+        summary=summary,
+        body_html=body,
+        byline=byline,
+        tags=_clean_list("tags", draft.tags, MAX_TAGS, MAX_TAG),
+        reporters=_clean_list("reporters", draft.reporters, MAX_PEOPLE, MAX_NAME),
+        editors=_clean_list("editors", draft.editors, MAX_PEOPLE, MAX_NAME),
+        original=bool(draft.original),
+    )
+    return cleaned, channel.id, source.id
+
+
+def _unchanged(a: Article, d: ArticleDraft, channel_id: int, source_id: int) -> bool:
+    return (
+        a.title == d.title
+        and a.summary == d.summary
+        and a.body_html == d.body_html
+        and a.byline == d.byline
+        and a.channel_id == channel_id
+        and a.source_id == source_id
+        and a.original == d.original
+        and a.tags == d.tags
+        and a.reporters == d.reporters
+        and a.editors == d.editors
+        and (d.published_at is None or a.published_at == d.published_at)
+    )
+
+
+def save_article(
+    portal: Portal,
+    draft: ArticleDraft,
+    *,
+    actor: str,
+    article_id: int | None = None,
+    publish_now: bool = False,
+) -> tuple[Article, bool]:
+    """Create or update an article; returns it and whether anything was written.
+
+    With ``article_id`` the article is updated; otherwise an existing article with the same external id is
+    updated, and only then a new one created.
+    """
+    cleaned, channel_id, source_id = prepare(portal, draft)
+    store = portal.store
+    existing: Article | None = None
+    if article_id is not None:
+        existing = store.get_article(article_id)
+        if existing is None:
+            raise NotFound(f"article {article_id} not found")
+    elif cleaned.external_id:
+        existing = store.get_article_by_external_id(cleaned.external_id)
+
+    if existing is None:
+        status = ArticleStatus.PUBLISHED if publish_now else ArticleStatus.DRAFT
+        article = store.create_article(
+            cleaned, channel_id=channel_id, source_id=source_id, status=status, actor=actor
+        )
+        portal.article_changed(article)
+        return article, True
+
+    changed = False
+    article = existing
+    if not _unchanged(existing, cleaned, channel_id, source_id):
+        article = store.update_article(
+            existing.id, cleaned, channel_id=channel_id, source_id=source_id, actor=actor
+        )
+        changed = True
+    if publish_now and article.status is not ArticleStatus.PUBLISHED:
+        article = store.set_status(article.id, ArticleStatus.PUBLISHED)
+        changed = True
+    if changed:
+        portal.article_changed(article)
+    return article, changed
+
+
+def publish(portal: Portal, article_id: int) -> Article:
+    article = portal.store.set_status(article_id, ArticleStatus.PUBLISHED)
+    portal.article_changed(article)
+    return article
+
+
+def withdraw(portal: Portal, article_id: int) -> Article:
+    article = portal.store.set_status(article_id, ArticleStatus.WITHDRAWN)
+    portal.article_changed(article)
+    return article

@@ -1,0 +1,157 @@
+"""SQLAlchemy 2 table mappings. The schema itself is owned by the Alembic migrations beside this file.
+
+Counters live in ``article_stats``, not on ``articles``: page views write counts, and keeping those writes off
+the article row means reads and the publish flow never contend with the event stream.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlalchemy import (
+    Boolean,
+    DateTime,
+    Float,
+    ForeignKey,
+    Index,
+    Integer,
+    String,
+    Text,
+    UniqueConstraint,
+)
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
+
+
+class Base(DeclarativeBase):
+    pass
+
+
+class ChannelRow(Base):
+    __tablename__ = "channels"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    slug: Mapped[str] = mapped_column(String(40), unique=True)
+    name: Mapped[str] = mapped_column(String(40))
+    kind: Mapped[str] = mapped_column(String(16))
+    parent_id: Mapped[int | None] = mapped_column(ForeignKey("channels.id"), nullable=True)
+    module_title: Mapped[str | None] = mapped_column(String(40), nullable=True)
+    position: Mapped[int] = mapped_column(Integer, default=0)
+
+
+class SourceRow(Base):
+    __tablename__ = "sources"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    key: Mapped[str] = mapped_column(String(64), unique=True)
+    name: Mapped[str] = mapped_column(String(80))
+    kind: Mapped[str] = mapped_column(String(16))
+    trust: Mapped[float] = mapped_column(Float, default=0.7)
+    about: Mapped[str] = mapped_column(Text, default="")
+
+
+class PersonRow(Base):
+    """Reporters and editors, by name as printed in bylines and 责编 credits."""
+
+    __tablename__ = "people"
+    __table_args__ = (UniqueConstraint("name", "role"),)
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    name: Mapped[str] = mapped_column(String(40))
+    role: Mapped[str] = mapped_column(String(16))
+
+
+class ArticleRow(Base):
+    __tablename__ = "articles"
+    __table_args__ = (
+        Index("ix_articles_channel_pub", "channel_id", "status", "published_at"),
+        Index("ix_articles_source_pub", "source_id", "status", "published_at"),
+        Index("ix_articles_status_pub", "status", "published_at"),
+    )
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    slug: Mapped[str] = mapped_column(String(40), unique=True)
+    external_id: Mapped[str | None] = mapped_column(String(200), unique=True, nullable=True)
+    title: Mapped[str] = mapped_column(String(200))
+    summary: Mapped[str] = mapped_column(Text, default="")
+    body_html: Mapped[str] = mapped_column(Text)
+    byline: Mapped[str] = mapped_column(String(200), default="")
+    channel_id: Mapped[int] = mapped_column(ForeignKey("channels.id"))
+    source_id: Mapped[int] = mapped_column(ForeignKey("sources.id"))
+    original: Mapped[bool] = mapped_column(Boolean, default=False)
+    status: Mapped[str] = mapped_column(String(16))
+    revision: Mapped[int] = mapped_column(Integer, default=1)
+    created_at: Mapped[datetime] = mapped_column(DateTime)
+    updated_at: Mapped[datetime] = mapped_column(DateTime)
+    published_at: Mapped[datetime | None] = mapped_column(DateTime, nullable=True)
+
+
+class ArticleTagRow(Base):
+    __tablename__ = "article_tags"
+    article_id: Mapped[int] = mapped_column(ForeignKey("articles.id", ondelete="CASCADE"), primary_key=True)
+    tag: Mapped[str] = mapped_column(String(40), primary_key=True)
+    position: Mapped[int] = mapped_column(Integer, default=0)
+
+
+class ArticlePersonRow(Base):
+    __tablename__ = "article_people"
+    article_id: Mapped[int] = mapped_column(ForeignKey("articles.id", ondelete="CASCADE"), primary_key=True)
+    person_id: Mapped[int] = mapped_column(ForeignKey("people.id"), primary_key=True)
+    role: Mapped[str] = mapped_column(String(16), primary_key=True)
+    position: Mapped[int] = mapped_column(Integer, default=0)
+
+
+class RevisionRow(Base):
+    __tablename__ = "article_revisions"
+    __table_args__ = (UniqueConstraint("article_id", "number"),)
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    article_id: Mapped[int] = mapped_column(ForeignKey("articles.id", ondelete="CASCADE"))
+    number: Mapped[int] = mapped_column(Integer)
+    title: Mapped[str] = mapped_column(String(200))
+    summary: Mapped[str] = mapped_column(Text, default="")
+    body_html: Mapped[str] = mapped_column(Text)
+    byline: Mapped[str] = mapped_column(String(200), default="")
+    tags: Mapped[str] = mapped_column(Text, default="")
+    actor: Mapped[str] = mapped_column(String(80), default="")
+    created_at: Mapped[datetime] = mapped_column(DateTime)
+
+
+class ArticleStatsRow(Base):
+    __tablename__ = "article_stats"
+    article_id: Mapped[int] = mapped_column(ForeignKey("articles.id", ondelete="CASCADE"), primary_key=True)
+    views: Mapped[int] = mapped_column(Integer, default=0)
+    shares: Mapped[int] = mapped_column(Integer, default=0)
+
+
+class EventRow(Base):
+    """Counted engagement events, kept so decayed hot scores can be rebuilt after a restart."""
+
+    __tablename__ = "events"
+    __table_args__ = (Index("ix_events_at", "at"),)
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    article_id: Mapped[int] = mapped_column(ForeignKey("articles.id", ondelete="CASCADE"))
+    kind: Mapped[str] = mapped_column(String(8))
+    at: Mapped[datetime] = mapped_column(DateTime)
+
+
+class ApiTokenRow(Base):
+    __tablename__ = "api_tokens"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    name: Mapped[str] = mapped_column(String(80))
+    prefix: Mapped[str] = mapped_column(String(16), unique=True)
+    secret_hash: Mapped[str] = mapped_column(String(128))
+    created_at: Mapped[datetime] = mapped_column(DateTime)
+    last_used_at: Mapped[datetime | None] = mapped_column(DateTime, nullable=True)
+    revoked: Mapped[bool] = mapped_column(Boolean, default=False)
+
+
+ALL_TABLES = [
+    t.__table__
+    for t in (
+        ChannelRow,
+        SourceRow,
+        PersonRow,
+        ArticleRow,
+        ArticleTagRow,
+        ArticlePersonRow,
+        RevisionRow,
+        ArticleStatsRow,
+        EventRow,
+        ApiTokenRow,
+    )
+]
