@@ -70,6 +70,8 @@ def create_app(
     app.state.templates = make_environment()
     app.state.page_cache = TTLCache(settings.page_cache_seconds, settings.page_cache_entries)
     app.state.module_cache = TTLCache(settings.page_cache_seconds, 8)
+    app.state.inflight = {}
+    app.state.generation = 0
     app.include_router(api.router)
     for route in page_routes():
         app.router.routes.append(route)
@@ -90,6 +92,8 @@ def _wire(app: FastAPI) -> None:
         return
 
     def purge(_article) -> None:
+        state.generation += 1
+        state.inflight.clear()
         state.page_cache.clear()
         state.module_cache.clear()
 

@@ -25,6 +25,23 @@ class TTLCache(Generic[V]):
         self.hits = 0
         self.misses = 0
 
+    def lookup(self, key: Hashable, max_stale: float = 60.0) -> tuple[V | None, bool]:
+        """(value, fresh): an expired entry is still returned, as not fresh, for up to ``max_stale`` seconds,
+        so the caller can serve it while one refresh runs (stale-while-revalidate)."""
+        entry = self._data.get(key)
+        if entry is None:
+            self.misses += 1
+            return None, False
+        now = time.monotonic()
+        if entry[0] >= now:
+            self.hits += 1
+            return entry[1], True
+        if entry[0] + max_stale >= now:
+            self.hits += 1
+            return entry[1], False
+        self.misses += 1
+        return None, False
+
     def get(self, key: Hashable) -> V | None:
         entry = self._data.get(key)
         if entry is None or entry[0] < time.monotonic():

@@ -7,6 +7,8 @@ Care-mode pages live under ``/care`` with their canonical URL pointing at the st
 
 from __future__ import annotations
 
+import asyncio
+
 from starlette.concurrency import run_in_threadpool
 from starlette.requests import Request
 from starlette.responses import HTMLResponse, RedirectResponse, Response
@@ -65,14 +67,40 @@ def html(body: bytes, status: int = 200) -> Response:
 
 
 async def cached(request: Request, key, build) -> Response:
-    """Serve from the page cache, or build in a worker thread; ``build`` returns (status, body)."""
-    cache = _state(request).page_cache
-    hit = cache.get(key)
-    if hit is None:
-        hit = await run_in_threadpool(build)
-        if hit[0] == 200:
-            cache.put(key, hit)
-    return html(hit[1], hit[0])
+    """Serve from the page cache; ``build`` returns (status, body) and runs in a worker thread.
+
+    Only one build per key runs at a time: concurrent requests for a page being built wait for that build
+    (no stampede when an entry expires under load), and an expired entry is served while it is rebuilt.
+    """
+    state = _state(request)
+    value, fresh = state.page_cache.lookup(key)
+    if value is not None:
+        if not fresh:
+            _build_once(state, key, build)
+        return html(value[1], value[0])
+    status, body = await asyncio.shield(_build_once(state, key, build))
+    return html(body, status)
+
+
+def _build_once(state, key, build) -> asyncio.Future:
+    inflight = state.inflight
+    future = inflight.get(key)
+    if future is None:
+        generation = state.generation
+
+        async def run():
+            try:
+                result = await run_in_threadpool(build)
+                # A publish during the build may have made this page stale already: don't keep it.
+                if result[0] == 200 and state.generation == generation:
+                    state.page_cache.put(key, result)
+                return result
+            finally:
+                if inflight.get(key) is future:
+                    del inflight[key]
+
+        future = inflight[key] = asyncio.ensure_future(run())
+    return future
 
 
 def error_body(request: Request, care: bool, status: int, heading: str, message: str) -> bytes:
