@@ -31,8 +31,11 @@ class Settings:
     hot_half_life_hours: float = 6.0
     #: A reader's repeat view/share of one article inside this window counts once.
     event_dedupe_seconds: float = 30 * 60
-    #: Rendered pages are reused for this long; lists on them are at most this stale.
+    #: The shared page fragments (热点推荐, channel modules) are reassembled this often.
     page_cache_seconds: float = 5.0
+    #: A page's own rendered part (article body and related list, a channel list) lives this long at most;
+    #: the publish flow clears it at once in this process, the bound matters for other worker processes.
+    fragment_cache_seconds: float = 60.0
     page_cache_entries: int = 4096
     extra: dict = field(default_factory=dict)
 
@@ -54,4 +57,5 @@ def load_settings() -> Settings:
         site_url=os.environ.get("NEWSPORTAL_SITE_URL", "http://127.0.0.1:8000").rstrip("/"),
         hot_half_life_hours=_env_float("NEWSPORTAL_HOT_HALF_LIFE_HOURS", 6.0),
         page_cache_seconds=_env_float("NEWSPORTAL_PAGE_CACHE_SECONDS", 5.0),
+        fragment_cache_seconds=_env_float("NEWSPORTAL_FRAGMENT_CACHE_SECONDS", 60.0),
     )

@@ -7,6 +7,7 @@ import contextlib
 import logging
 from collections.abc import Callable
 
+import anyio
 from fastapi import FastAPI
 from starlette.concurrency import run_in_threadpool
 from starlette.staticfiles import StaticFiles
@@ -68,9 +69,12 @@ def create_app(
     )
     app.state.portal = portal
     app.state.templates = make_environment()
-    app.state.page_cache = TTLCache(settings.page_cache_seconds, settings.page_cache_entries)
+    app.state.page_cache = TTLCache(settings.fragment_cache_seconds, settings.page_cache_entries)
     app.state.module_cache = TTLCache(settings.page_cache_seconds, 8)
     app.state.inflight = {}
+    # Page builds share one interpreter with the event loop; two at a time keep cached pages flowing
+    # while a burst of cold pages is rendered.
+    app.state.build_limiter = anyio.CapacityLimiter(2)
     app.state.generation = 0
     app.include_router(api.router)
     for route in page_routes():

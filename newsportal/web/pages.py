@@ -8,8 +8,10 @@ Care-mode pages live under ``/care`` with their canonical URL pointing at the st
 from __future__ import annotations
 
 import asyncio
+import re
 
-from starlette.concurrency import run_in_threadpool
+import anyio
+
 from starlette.requests import Request
 from starlette.responses import HTMLResponse, RedirectResponse, Response
 from starlette.routing import Route
@@ -58,66 +60,89 @@ def base_context(request: Request, care: bool, page_kind: str, canonical: str | 
     }
 
 
-def render(request: Request, template: str, context: dict, status: int = 200) -> bytes:
-    return _state(request).templates.get_template(template).render(context).encode("utf-8")
+def render(request: Request, template: str, context: dict) -> str:
+    return _state(request).templates.get_template(template).render(context)
 
 
-def html(body: bytes, status: int = 200) -> Response:
+def html(body: bytes | str, status: int = 200) -> Response:
     return HTMLResponse(body, status_code=status, headers=HTML_HEADERS if status == 200 else None)
 
 
-async def cached(request: Request, key, build) -> Response:
-    """Serve from the page cache; ``build`` returns (status, body) and runs in a worker thread.
+SHARED_MARKERS = ("<!--np:hot-->", "<!--np:modules-->")
+_MARKER = re.compile(r"(<!--np:(?:hot|modules)-->)")
 
-    Only one build per key runs at a time: concurrent requests for a page being built wait for that build
-    (no stampede when an entry expires under load), and an expired entry is served while it is rebuilt.
+
+async def cached(request: Request, key, build) -> Response:
+    """Serve a page from cached parts; ``build`` returns (status, html) and runs in a worker thread.
+
+    A page is cached as its own part (article body, related list, a channel's list; long-lived, cleared by
+    the publish flow) split at markers where the shared fragments go (热点推荐 and the channel modules;
+    short-lived, assembled once for all pages). Serving is a join of cached strings. Only one build per key
+    runs at a time and an expired entry is served while it is rebuilt, so expiry under load causes no
+    stampede.
     """
     state = _state(request)
-    value, fresh = state.page_cache.lookup(key)
-    if value is not None:
-        if not fresh:
-            _build_once(state, key, build)
-        return html(value[1], value[0])
-    status, body = await asyncio.shield(_build_once(state, key, build))
-    return html(body, status)
+    care = key[0]
+    parts = await _fresh(state, state.page_cache, key, lambda: _split(build()))
+    shared = await _fresh(state, state.module_cache, ("shared", care), lambda: shared_fragments(request, care))
+    status, pieces = parts
+    return html("".join(shared.get(p, p) for p in pieces).encode("utf-8"), status)
 
 
-def _build_once(state, key, build) -> asyncio.Future:
+def _split(result: tuple[int, str]) -> tuple[int, tuple[str, ...]]:
+    status, text = result
+    return status, tuple(_MARKER.split(text))
+
+
+async def _fresh(state, cache, key, build):
+    value, fresh = cache.lookup(key)
+    if value is None:
+        return await asyncio.shield(_build_once(state, cache, key, build))
+    if not fresh:
+        _build_once(state, cache, key, build)
+    return value
+
+
+def _build_once(state, cache, key, build) -> asyncio.Future:
     inflight = state.inflight
-    future = inflight.get(key)
+    flight_key = (id(cache), key)
+    future = inflight.get(flight_key)
     if future is None:
         generation = state.generation
 
         async def run():
             try:
-                result = await run_in_threadpool(build)
-                # A publish during the build may have made this page stale already: don't keep it.
-                if result[0] == 200 and state.generation == generation:
-                    state.page_cache.put(key, result)
+                result = await anyio.to_thread.run_sync(build, limiter=state.build_limiter)
+                # A publish during the build may have made this result stale already: don't keep it.
+                if state.generation == generation and (not isinstance(result, tuple) or result[0] == 200):
+                    cache.put(key, result)
                 return result
             finally:
-                if inflight.get(key) is future:
-                    del inflight[key]
+                if inflight.get(flight_key) is future:
+                    del inflight[flight_key]
 
-        future = inflight[key] = asyncio.ensure_future(run())
+        future = inflight[flight_key] = asyncio.ensure_future(run())
     return future
 
 
-def error_body(request: Request, care: bool, status: int, heading: str, message: str) -> bytes:
+def shared_fragments(request: Request, care: bool) -> dict[str, str]:
+    """热点推荐 and the channel modules, rendered once per cache period for every page of one mode."""
+    state = _state(request)
+    mods = views.site_modules(state.portal)
+    shared = state.templates.get_template("_shared.html").make_module({"prefix": _prefix(care)})
+    return {SHARED_MARKERS[0]: str(shared.hot(mods)), SHARED_MARKERS[1]: str(shared.modules(mods))}
+
+
+def error_body(request: Request, care: bool, status: int, heading: str, message: str) -> str:
     ctx = base_context(request, care, "error", None)
     ctx.update(heading=heading, message=message)
     return render(request, "error.html", ctx)
 
 
-def not_found_body(request: Request, care: bool = False) -> bytes:
+def not_found_body(request: Request, care: bool = False) -> str:
     return error_body(
         request, care, 404, "页面不存在（404）", "您要找的页面不存在、已被删除或链接有误。可以回到首页看看最新新闻。"
     )
-
-
-def modules(request: Request) -> views.SiteModules:
-    state = _state(request)
-    return state.module_cache.get_or_make("site", lambda: views.site_modules(state.portal))
 
 
 def _make_pages(care: bool):
@@ -128,7 +153,7 @@ def _make_pages(care: bool):
 
         def build():
             ctx = base_context(request, care, "home", portal.settings.site_url + "/")
-            ctx.update(lead=views.home_lead(portal), modules=modules(request))
+            ctx.update(lead=views.home_lead(portal))
             return 200, render(request, "home.html", ctx)
 
         return await cached(request, (care, "home"), build)
@@ -154,7 +179,7 @@ def _make_pages(care: bool):
             if article is None or article.status is not ArticleStatus.PUBLISHED:
                 return 404, not_found_body(request, care)
             try:
-                view = views.article_view(portal, article, modules(request), prefix)
+                view = views.article_view(portal, article, prefix)
             except LookupError:
                 return 404, not_found_body(request, care)
             ctx = base_context(request, care, "article", view.canonical, portal.channels.top_of(view.channel))
@@ -187,7 +212,6 @@ def _make_pages(care: bool):
                 subchannels=portal.channels.children(ch),
                 listing=listing,
                 base_path=f"{prefix}/channel/{slug}",
-                modules=modules(request),
             )
             return 200, render(request, "listing.html", ctx)
 
@@ -216,7 +240,6 @@ def _make_pages(care: bool):
                 subchannels=None,
                 listing=listing,
                 base_path=f"{prefix}/source/{key}",
-                modules=modules(request),
             )
             return 200, render(request, "listing.html", ctx)
 
@@ -259,7 +282,7 @@ async def accessibility(request: Request) -> Response:
         ctx["care_switch_home"] = CARE + "/"
         return 200, render(request, "accessibility.html", ctx)
 
-    return await cached(request, ("accessibility",), build)
+    return await cached(request, (False, "accessibility"), build)
 
 
 async def care_root(request: Request) -> Response:

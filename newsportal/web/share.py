@@ -36,5 +36,7 @@ def share_targets(url: str, title: str) -> list[ShareTarget]:
 @lru_cache(maxsize=4096)
 def qr_svg(url: str) -> str:
     """Inline SVG of a QR code for ``url``, titled for screen readers."""
-    qr = segno.make(url, error="m")
+    # A fixed mask skips segno's evaluation of all eight masks (4.4 ms -> 1.2 ms here); any mask gives
+    # a valid code, the evaluation only tunes the module pattern for scanners.
+    qr = segno.make(url, error="m", mask=0)
     return qr.svg_inline(scale=4, border=2, title="文章链接二维码，用微信扫一扫分享", dark="#111", light="#fff")

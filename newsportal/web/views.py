@@ -54,7 +54,6 @@ class ArticleView:
     source: Source
     breadcrumb: list[Crumb]
     related: list[ArticleCard]
-    modules: SiteModules
     canonical: str
     share: list[ShareTarget]
     qr_svg: str
@@ -119,7 +118,7 @@ def json_ld(portal: Portal, article: Article, channel: Channel, source: Source, 
     return json.dumps(data, ensure_ascii=False).replace("<", "\\u003c")
 
 
-def article_view(portal: Portal, article: Article, modules: SiteModules, prefix: str = "") -> ArticleView:
+def article_view(portal: Portal, article: Article, prefix: str = "") -> ArticleView:
     channel = portal.channels.get(article.channel_id)
     source = portal.sources.get(article.source_id)
     if channel is None or source is None:  # a row pointing at a deleted channel/source: treat as missing
@@ -135,7 +134,6 @@ def article_view(portal: Portal, article: Article, modules: SiteModules, prefix:
         source=source,
         breadcrumb=breadcrumb(portal, channel, prefix),
         related=related,
-        modules=modules,
         canonical=url,
         share=share_targets(url, article.title),
         qr_svg=qr_svg(url),

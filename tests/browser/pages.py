@@ -1,0 +1,32 @@
+"""The public pages the browser tests visit: the one list to extend (e.g. the search page) with one line."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[2]
+SCREENSHOTS = ROOT / "test-artifacts" / "screenshots"
+
+
+@dataclass(frozen=True)
+class Page:
+    name: str
+    path: str  # "{article}" stands for the demo article's slug
+    care: bool = True  # has a 关怀版 variant under /care
+    status: int = 200
+
+    def path_for(self, article_slug: str, care: bool = False) -> str:
+        path = self.path.format(article=article_slug)
+        return "/care" + path if care else path
+
+
+PAGES = [
+    Page("home", "/"),
+    Page("channel", "/channel/news"),
+    Page("article", "/a/{article}.html"),
+    Page("source", "/source/shuma-laozhou"),
+    Page("sources", "/sources"),
+    Page("not-found", "/no/such/page", status=404),
+    Page("help", "/accessibility", care=False),
+]
