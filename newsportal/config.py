@@ -32,12 +32,20 @@ class Settings:
     #: A reader's repeat view/share of one article inside this window counts once.
     event_dedupe_seconds: float = 30 * 60
     #: The shared page fragments (热点推荐, channel modules) are reassembled this often.
-    page_cache_seconds: float = 5.0
+    page_cache_seconds: float = 1.0
     #: A page's own rendered part (article body and related list, a channel list) lives this long at most;
     #: the publish flow clears it at once in this process, the bound matters for other worker processes.
     fragment_cache_seconds: float = 60.0
     page_cache_entries: int = 4096
+    #: 为你推荐 forgets a reader's reads after this many days.
+    history_days: float = 30.0
+    #: Keep the search index in memory instead of under the data directory (tests, throwaway tools).
+    index_in_memory: bool = False
     extra: dict = field(default_factory=dict)
+
+    @property
+    def index_path(self) -> Path | None:
+        return None if self.index_in_memory else self.data_dir / "index"
 
     @property
     def resolved_database_url(self) -> str:
@@ -56,6 +64,7 @@ def load_settings() -> Settings:
         redis_url=os.environ.get("NEWSPORTAL_REDIS_URL", ""),
         site_url=os.environ.get("NEWSPORTAL_SITE_URL", "http://127.0.0.1:8000").rstrip("/"),
         hot_half_life_hours=_env_float("NEWSPORTAL_HOT_HALF_LIFE_HOURS", 6.0),
-        page_cache_seconds=_env_float("NEWSPORTAL_PAGE_CACHE_SECONDS", 5.0),
+        page_cache_seconds=_env_float("NEWSPORTAL_PAGE_CACHE_SECONDS", 1.0),
         fragment_cache_seconds=_env_float("NEWSPORTAL_FRAGMENT_CACHE_SECONDS", 60.0),
+        history_days=_env_float("NEWSPORTAL_HISTORY_DAYS", 30.0),
     )

@@ -18,6 +18,7 @@ from newsportal.config import Settings
 from newsportal.portal import Portal
 from newsportal.store import Store, open_store
 
+REDIS_URL = os.environ.get("NEWSPORTAL_TEST_REDIS_URL", "redis://127.0.0.1:6379/0")
 PG_URL = os.environ.get("NEWSPORTAL_TEST_PG_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/test")
 REQUIRE_SERVICES = os.environ.get("CI", "").lower() == "true" or os.environ.get("NEWSPORTAL_REQUIRE_SERVICES") == "1"
 BROWSER_UA = "Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/126.0 Safari/537.36"
@@ -42,6 +43,29 @@ def postgres_problem() -> str | None:
 
 def need_postgres() -> None:
     problem = postgres_problem()
+    if problem:
+        if REQUIRE_SERVICES:
+            pytest.fail(problem + " (required in CI)")
+        pytest.skip(problem)
+
+
+def redis_problem() -> str | None:
+    """None when the Redis server answers PING, else why not (checked once per session)."""
+    if "redis" not in _pg_state:
+        try:
+            import redis
+
+            client = redis.Redis.from_url(REDIS_URL, socket_connect_timeout=3)
+            client.ping()
+            client.close()
+            _pg_state["redis"] = None
+        except Exception as exc:
+            _pg_state["redis"] = f"Redis at {REDIS_URL} is not reachable: {exc.__class__.__name__}: {exc}"
+    return _pg_state["redis"]
+
+
+def need_redis() -> None:
+    problem = redis_problem()
     if problem:
         if REQUIRE_SERVICES:
             pytest.fail(problem + " (required in CI)")
@@ -76,6 +100,7 @@ def make_portal(store: Store, **settings) -> Portal:
     from newsportal.demo.load import install_catalog
 
     install_catalog(store)
+    settings.setdefault("index_in_memory", True)
     return Portal(Settings(site_url="http://testserver", **settings), store).start()
 
 
@@ -151,3 +176,39 @@ def sample_draft(**over):
     )
     base.update(over)
     return ArticleDraft(**base)
+
+
+COUNTER_BACKENDS = ["embedded", pytest.param("redis", marks=pytest.mark.redis)]
+
+
+@pytest.fixture(params=COUNTER_BACKENDS)
+def counters_factory(request):
+    """Builds counters of one backend; Redis ones live under a key prefix of their own, removed afterwards."""
+    made = []
+    prefix = f"nptest:{uuid.uuid4().hex[:10]}:"
+    if request.param == "redis":
+        need_redis()
+
+    def factory(store, fresh=False, **kw):
+        if request.param == "embedded":
+            from newsportal.counters import EmbeddedCounters
+
+            return EmbeddedCounters(store, half_life_hours=6, **kw)
+        from newsportal.counters.redis import RedisCounters
+
+        # fresh=True: a new process after a restart; Redis keeps its scores, so only the process state is new
+        c = RedisCounters(REDIS_URL, store, half_life_hours=6, prefix=prefix, **kw)
+        made.append(c)
+        return c
+
+    yield factory
+    for c in made:
+        c.drop_all()
+        c.close()
+
+
+@pytest.fixture
+def counters(counters_factory, tmp_path_factory):
+    store, dispose = make_store("sqlite", tmp_path_factory)
+    yield counters_factory(store)
+    dispose()

@@ -1,89 +1,142 @@
-"""The embedded counters: gate and decayed scores in this process, counted events persisted to the store.
+"""The embedded counters: gate, flood cap and decayed scores in this process; events persisted to the store.
 
 Events are buffered and written in batches (:meth:`flush`, called about once a second by the web app), so a
-page view costs a dict update, not a database write. On start-up the decayed scores are rebuilt from the
-stored events of the last few half-lives.
+page view costs a few dict and sorted-list updates, not a database write. Each scope keeps its scores in a
+sorted list, so reading a hot list is a slice, whatever the number of articles. On start-up the scores are
+rebuilt from the stored events of the last ten half-lives.
 """
 
 from __future__ import annotations
 
+import math
 import threading
 import time
+from collections.abc import Sequence
 from datetime import datetime, timedelta, timezone
 
-from newsportal.counters.decay import DecayedScores
+from sortedcontainers import SortedList
+
+from newsportal.counters.base import (
+    READER_EVENTS_PER_MINUTE,
+    REBASE_EXPONENT,
+    WEIGHTS,
+    Counters,
+    Event,
+    epoch,
+    growth,
+)
 from newsportal.counters.gate import EventGate, is_bot
 from newsportal.store import Store
 
-WEIGHTS = {"view": 1.0, "share": 5.0}  # a share is a stronger signal of interest than a view
+
+class _Scope:
+    """Scores of one hot list: a dict for lookup and a sorted list of (-score, id) for the top."""
+
+    __slots__ = ("scores", "order")
+
+    def __init__(self) -> None:
+        self.scores: dict[int, float] = {}
+        self.order = SortedList()
+
+    def add(self, key: int, amount: float) -> None:
+        old = self.scores.get(key)
+        if old is not None:
+            self.order.remove((-old, key))
+        new = (old or 0.0) + amount
+        self.scores[key] = new
+        self.order.add((-new, key))
+
+    def discard(self, key: int) -> None:
+        old = self.scores.pop(key, None)
+        if old is not None:
+            self.order.remove((-old, key))
+
+    def scale(self, factor: float) -> None:
+        self.scores = {k: s * factor for k, s in self.scores.items()}
+        self.order = SortedList((-s, k) for k, s in self.scores.items())
 
 
-def _epoch(dt: datetime) -> float:
-    return dt.replace(tzinfo=timezone.utc).timestamp()
-
-
-class EmbeddedCounters:
-    def __init__(self, store: Store, half_life_hours: float = 6.0, dedupe_seconds: float = 1800.0):
+class EmbeddedCounters(Counters):
+    def __init__(
+        self,
+        store: Store,
+        half_life_hours: float = 6.0,
+        dedupe_seconds: float = 1800.0,
+        reader_events_per_minute: int = READER_EVENTS_PER_MINUTE,
+    ):
+        if half_life_hours <= 0:
+            raise ValueError("half-life must be positive")
         self.store = store
-        self.scores = DecayedScores(half_life_hours * 3600.0, t0=time.time())
+        self.half_life = half_life_hours * 3600.0
+        self.t0 = time.time()
         self.gate = EventGate(dedupe_seconds)
+        self.reader_cap = reader_events_per_minute
+        self._rate: dict[tuple[str, int], int] = {}
+        self._rate_minute = 0
+        self._scopes: dict[int | None, _Scope] = {None: _Scope()}
         self._pending: list[tuple[int, str, datetime]] = []
-        self._live: dict[int, list[int]] = {}  # counted but not yet flushed, per article: [views, shares]
+        self._live: dict[int, list[int]] = {}
         self._lock = threading.Lock()
 
-    def load(self, now: datetime | None = None) -> int:
-        """Rebuild decayed scores from stored events; events older than 10 half-lives weigh < 0.1%."""
-        now = now or datetime.now(timezone.utc).replace(tzinfo=None)
-        since = now - timedelta(seconds=self.scores.half_life * 10)
-        events = self.store.events_since(since)
+    # -- ingest ----------------------------------------------------------------------------------------
+    def record_many(self, events: Sequence[Event]) -> list[bool]:
+        out = []
         with self._lock:
-            for article_id, kind, at in events:
-                self.scores.add(article_id, WEIGHTS.get(kind, 1.0), _epoch(at))
-        return len(events)
+            for ev in events:
+                out.append(self._record_locked(ev))
+        return out
 
-    def record(
-        self,
-        article_id: int,
-        kind: str,
-        reader: str,
-        user_agent: str | None,
-        at: datetime | None = None,
-    ) -> bool:
-        """Count one event if it passes the gate; returns whether it was counted."""
-        if kind not in WEIGHTS or is_bot(user_agent):
+    def _record_locked(self, ev: Event) -> bool:
+        if ev.kind not in WEIGHTS or is_bot(ev.user_agent):
             return False
-        at = at or datetime.now(timezone.utc).replace(tzinfo=None, microsecond=0)
-        ts = _epoch(at)
-        with self._lock:
-            if not self.gate.admit(reader, article_id, kind, ts):
-                return False
-            self.scores.add(article_id, WEIGHTS[kind], ts)
-            self._pending.append((article_id, kind, at))
-            live = self._live.setdefault(article_id, [0, 0])
-            live[0 if kind == "view" else 1] += 1
+        ts = epoch(ev.at)
+        if not self.gate.admit(ev.reader, ev.article_id, ev.kind, ts):
+            return False
+        if not self._within_rate(ev.reader, ts):
+            return False
+        self._score_locked(ev.article_id, WEIGHTS[ev.kind], ts, ev.scopes)
+        self._pending.append((ev.article_id, ev.kind, ev.at))
+        live = self._live.setdefault(ev.article_id, [0, 0])
+        live[0 if ev.kind == "view" else 1] += 1
         return True
 
-    def flush(self) -> int:
-        """Write buffered events to the store; on failure they are kept for the next flush."""
+    def _within_rate(self, reader: str, ts: float) -> bool:
+        minute = int(ts // 60)
+        if minute != self._rate_minute:
+            # Keep only the current and previous minute: the window slides, memory does not grow.
+            self._rate = {k: v for k, v in self._rate.items() if k[1] >= minute - 1}
+            self._rate_minute = minute
+        key = (reader, minute)
+        used = self._rate.get(key, 0)
+        if used >= self.reader_cap:
+            return False
+        self._rate[key] = used + 1
+        return True
+
+    def _score_locked(self, article_id: int, weight: float, ts: float, scopes: Sequence[int]) -> None:
+        if (ts - self.t0) / self.half_life > REBASE_EXPONENT:
+            factor = growth(self.t0, ts, self.half_life)
+            for scope in self._scopes.values():
+                scope.scale(factor)
+            self.t0 = ts
+        amount = weight * growth(ts, self.t0, self.half_life)
+        for key in (None, *scopes):
+            scope = self._scopes.get(key)
+            if scope is None:
+                scope = self._scopes[key] = _Scope()
+            scope.add(article_id, amount)
+
+    # -- reads -----------------------------------------------------------------------------------------
+    def top(self, n: int, scope: int | None = None, now: float | None = None) -> list[tuple[int, float]]:
+        now = time.time() if now is None else now
         with self._lock:
-            batch, self._pending = self._pending, []
-            live, self._live = self._live, {}
-        if not batch:
-            return 0
-        try:
-            self.store.add_events(batch)
-        except Exception:
-            with self._lock:
-                self._pending = batch + self._pending
-                for aid, (v, s) in live.items():
-                    cur = self._live.setdefault(aid, [0, 0])
-                    cur[0] += v
-                    cur[1] += s
-            raise
-        return len(batch)
+            s = self._scopes.get(scope)
+            if s is None or n <= 0:
+                return []
+            decay = math.pow(2.0, -(now - self.t0) / self.half_life)
+            return [(k, -neg * decay) for neg, k in s.order[:n]]
 
     def counts(self, article_id: int) -> tuple[int, int]:
-        """Views and shares including events not yet flushed."""
         views, shares = self.store.stats(article_id)
         with self._lock:
             pv, ps = self._live.get(article_id, (0, 0))
@@ -94,10 +147,51 @@ class EmbeddedCounters:
             pv, ps = self._live.get(article_id, (0, 0))
         return pv, ps
 
-    def top(self, n: int, keep=None, now: float | None = None) -> list[tuple[int, float]]:
+    # -- persistence -----------------------------------------------------------------------------------
+    def flush(self) -> int:
         with self._lock:
-            return self.scores.top(n, time.time() if now is None else now, keep)
+            batch, self._pending = self._pending, []
+            live, self._live = self._live, {}
+        if not batch:
+            return 0
+        try:
+            self.store.add_events(batch)
+        except Exception:
+            with self._lock:  # keep them for the next try; nothing is lost
+                self._pending = batch + self._pending
+                for aid, (v, s) in live.items():
+                    cur = self._live.setdefault(aid, [0, 0])
+                    cur[0] += v
+                    cur[1] += s
+            raise
+        return len(batch)
 
-    def forget(self, article_id: int) -> None:
+    def load(self, now: datetime | None = None, scopes_of=None) -> int:
+        """Rebuild scores from stored events; ``scopes_of(article_id)`` gives each article's channel scopes."""
+        now = now or datetime.now(timezone.utc).replace(tzinfo=None)
+        events = self.store.events_since(now - timedelta(seconds=self.half_life * 10))
         with self._lock:
-            self.scores.discard(article_id)
+            for article_id, kind, at in events:
+                scopes = scopes_of(article_id) if scopes_of else ()
+                if scopes is None:  # no longer published
+                    continue
+                self._score_locked(article_id, WEIGHTS.get(kind, 1.0), epoch(at), scopes)
+        return len(events)
+
+    def forget(self, article_id: int, scopes: Sequence[int] = ()) -> None:
+        with self._lock:
+            for scope in self._scopes.values():
+                scope.discard(article_id)
+
+    def prune(self, threshold: float = 0.01, now: float | None = None) -> int:
+        """Forget articles whose decayed score fell below ``threshold``; memory follows activity."""
+        now = time.time() if now is None else now
+        limit = threshold * growth(now, self.t0, self.half_life)
+        dropped = 0
+        with self._lock:
+            for scope in self._scopes.values():
+                dead = [k for k, s in scope.scores.items() if s < limit]
+                for k in dead:
+                    scope.discard(k)
+                dropped += len(dead)
+        return dropped

@@ -108,8 +108,8 @@ def simulate_traffic(portal: Portal, *, now: datetime | None = None, seed: int =
         for i in range(n_views):
             at = now - timedelta(minutes=rng.uniform(0, min(age_h * 60, 24 * 60)))
             reader = f"demo-reader-{rng.randrange(readers)}"
-            counted += portal.counters.record(card.id, "view", reader, BROWSER_UA, at=at)
+            counted += portal.counters.record(portal.event(card.id, "view", reader, BROWSER_UA, at=at))
             if rng.random() < 0.08:
-                counted += portal.counters.record(card.id, "share", reader, BROWSER_UA, at=at)
+                counted += portal.counters.record(portal.event(card.id, "share", reader, BROWSER_UA, at=at))
     portal.counters.flush()
     return counted

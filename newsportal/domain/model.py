@@ -67,6 +67,7 @@ class ArticleCard:
     published_at: datetime | None
     original: bool = False
     summary: str = ""
+    story_id: int | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -91,6 +92,7 @@ class Article:
     view_count: int = 0
     share_count: int = 0
     revision: int = 1
+    story_id: int | None = None
 
     def card(self, source_name: str) -> ArticleCard:
         return ArticleCard(
@@ -103,6 +105,7 @@ class Article:
             published_at=self.published_at,
             original=self.original,
             summary=self.summary,
+            story_id=self.story_id,
         )
 
 

@@ -1,6 +1,6 @@
-"""Recommendation lists for the pages: related articles (相关推荐) and what is hot (热点推荐)."""
+"""Recommendation lists: 相关推荐 (related), 热点推荐 (hot), channel top stories, 为你推荐 (personal),
+with story clustering and a quality score that keeps clickbait down without hiding it."""
 
 from newsportal.recommend.hot import HotList
-from newsportal.recommend.related import RelatedIndex
 
-__all__ = ["HotList", "RelatedIndex"]
+__all__ = ["HotList"]

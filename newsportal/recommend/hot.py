@@ -1,56 +1,75 @@
-"""热点推荐: articles ranked by decayed engagement, globally or within a channel's subtree.
+"""热点推荐 and the channel top stories (头条要闻, 体育要闻, …).
 
-When too few articles have engagement (a new site, a quiet channel), the list is topped up with the newest
-articles so the module is never half empty.
+Hot: decayed engagement per scope from the counters (one ranked list per channel, so reading is a slice),
+multiplied by each article's quality score so clickbait sinks without vanishing, one article per story.
+Top stories: an editor's pins first, then the channel's hot list. When too few articles have engagement
+(a new site, a quiet channel) a list is topped up with the newest articles so no module is half empty.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Collection
+from collections.abc import Collection
+from typing import TYPE_CHECKING
 
 from newsportal.domain import ArticleCard
-from newsportal.store import Store
+from newsportal.recommend.catalog import one_per_story
+
+if TYPE_CHECKING:
+    from newsportal.portal import Portal
 
 
 class HotList:
-    def __init__(self, store: Store, top: Callable[..., list[tuple[int, float]]]):
-        self.store = store
-        self._top = top
+    def __init__(self, portal: "Portal"):
+        self.portal = portal
 
-    def ids(
-        self,
-        n: int,
-        channel_ids: Collection[int] | None = None,
-        channel_of: Callable[[int], int | None] | None = None,
-        exclude: Collection[int] = (),
-    ) -> list[int]:
-        keep = None
-        if channel_ids is not None and channel_of is not None:
-            allowed = set(channel_ids)
-
-            def keep(aid: int) -> bool:
-                return channel_of(aid) in allowed
-
-        # Ask for extra: some of the top ids may be withdrawn or excluded.
-        ranked = self._top(n + len(exclude) + 10, keep)
+    def ranked(self, n: int, channel_id: int | None = None, exclude: Collection[int] = ()) -> list[tuple[int, float]]:
+        """(article id, quality-weighted decayed score), best first, one per story."""
+        catalog = self.portal.catalog
+        # Ask for extra: quality re-ranking, withdrawn articles, exclusions and story duplicates thin the list.
+        raw = self.portal.counters.top(3 * n + len(exclude) + 20, channel_id)
         excluded = set(exclude)
-        return [aid for aid, _ in ranked if aid not in excluded][: n + 10]
+        weighted = []
+        for aid, score in raw:
+            entry = catalog.get(aid)
+            if entry is None or aid in excluded:
+                continue
+            weighted.append((aid, score * entry.quality))
+        weighted.sort(key=lambda kv: (-kv[1], -kv[0]))
+        keep = one_per_story([aid for aid, _ in weighted], catalog, {catalog.story_of(a) for a in excluded} - {None})
+        keep_set = set(keep)
+        return [(aid, s) for aid, s in weighted if aid in keep_set][:n]
 
-    def cards(
-        self,
-        n: int,
-        channel_ids: Collection[int] | None = None,
-        channel_of: Callable[[int], int | None] | None = None,
-        exclude: Collection[int] = (),
-    ) -> list[ArticleCard]:
-        ids = self.ids(n, channel_ids, channel_of, exclude)
-        by_id = self.store.cards_by_ids(ids)
+    def ids(self, n: int, channel_id: int | None = None, exclude: Collection[int] = ()) -> list[int]:
+        return [aid for aid, _ in self.ranked(n, channel_id, exclude)]
+
+    def cards(self, n: int, channel_id: int | None = None, exclude: Collection[int] = ()) -> list[ArticleCard]:
+        return self._fill(self.ids(n, channel_id, exclude), n, channel_id, exclude)
+
+    def top_stories(self, channel_id: int, n: int) -> list[ArticleCard]:
+        """A channel module: pinned articles (in pin order) first, then what is hot in the channel."""
+        pinned = [a for a in self.portal.pins.get(channel_id, []) if a in self.portal.catalog]
+        pinned = one_per_story(pinned, self.portal.catalog)[:n]
+        rest = self.ids(n, channel_id, exclude=pinned)
+        return self._fill(pinned + rest, n, channel_id, ())
+
+    def _fill(self, ids: list[int], n: int, channel_id: int | None, exclude: Collection[int]) -> list[ArticleCard]:
+        portal = self.portal
+        by_id = portal.store.cards_by_ids(ids)
         cards = [by_id[i] for i in ids if i in by_id][:n]
         if len(cards) < n:
             have = {c.id for c in cards} | set(exclude)
-            fill = self.store.list_cards(
-                channel_ids=list(channel_ids) if channel_ids is not None else None,
+            stories = {portal.catalog.story_of(a) for a in have} - {None}
+            channel = portal.channels.get(channel_id) if channel_id is not None else None
+            fill = portal.store.list_cards(
+                channel_ids=portal.channels.subtree_ids(channel) if channel else None,
                 per_page=min(100, n + len(have)),
             ).items
-            cards += [c for c in fill if c.id not in have][: n - len(cards)]
+            for c in fill:
+                story = portal.catalog.story_of(c.id)
+                if c.id in have or story in stories:
+                    continue
+                stories.add(story)
+                cards.append(c)
+                if len(cards) >= n:
+                    break
         return cards

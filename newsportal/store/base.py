@@ -15,7 +15,7 @@ from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import Engine, delete, func, select, update
+from sqlalchemy import Engine, delete, func, or_, select, update
 from sqlalchemy.orm import Session, sessionmaker
 
 from newsportal.domain import (
@@ -40,6 +40,8 @@ from newsportal.store.tables import (
     ChannelRow,
     EventRow,
     PersonRow,
+    PinRow,
+    ReaderHistoryRow,
     RevisionRow,
     SourceRow,
 )
@@ -67,6 +69,7 @@ class IndexDoc:
     channel_id: int
     source_id: int
     published_at: datetime | None
+    story_id: int | None = None
 
 
 def make_slug(published_or_now: datetime, seed: str | None = None) -> str:
@@ -332,6 +335,7 @@ class Store:
             view_count=stats.views if stats else 0,
             share_count=stats.shares if stats else 0,
             revision=row.revision,
+            story_id=row.story_id,
         )
 
     def _card_query(self):
@@ -345,6 +349,7 @@ class Store:
             ArticleRow.published_at,
             ArticleRow.original,
             ArticleRow.summary,
+            ArticleRow.story_id,
         ).join(SourceRow, SourceRow.id == ArticleRow.source_id)
 
     def list_cards(
@@ -353,10 +358,14 @@ class Store:
         channel_ids: Sequence[int] | None = None,
         source_id: int | None = None,
         original: bool | None = None,
+        one_per_story: bool = True,
         page: int = 1,
         per_page: int = 20,
     ) -> Page[ArticleCard]:
-        """Published articles, newest first, one page of them plus the total."""
+        """Published articles, newest first, one page of them plus the total.
+
+        With ``one_per_story`` a story carried by several sources appears once, as its first article.
+        """
         page = max(1, int(page))
         per_page = max(1, min(MAX_PER_PAGE, int(per_page)))
         conds = [ArticleRow.status == ArticleStatus.PUBLISHED.value]
@@ -366,6 +375,8 @@ class Store:
             conds.append(ArticleRow.source_id == source_id)
         if original is not None:
             conds.append(ArticleRow.original == original)
+        if one_per_story:
+            conds.append(or_(ArticleRow.story_id.is_(None), ArticleRow.story_id == ArticleRow.id))
         with self.session() as s:
             total = s.scalar(select(func.count()).select_from(ArticleRow).where(*conds)) or 0
             rows = s.execute(
@@ -388,6 +399,71 @@ class Store:
                 )
             ).all()
         return {r[0]: ArticleCard(*r) for r in rows}
+
+    def catalog_rows(self) -> list[tuple[int, int, int | None, datetime | None, int, str]]:
+        """(id, channel, story, published, source, title) of every published article, oldest first."""
+        with self.session() as s:
+            return [
+                tuple(r) for r in s.execute(
+                    select(ArticleRow.id, ArticleRow.channel_id, ArticleRow.story_id, ArticleRow.published_at,
+                           ArticleRow.source_id, ArticleRow.title)
+                    .where(ArticleRow.status == ArticleStatus.PUBLISHED.value)
+                    .order_by(ArticleRow.published_at, ArticleRow.id)
+                )
+            ]
+
+    def changed_since(self, since: datetime) -> list[tuple]:
+        """(id, status, channel, story, published, source, title) of articles written since ``since``."""
+        with self.session() as s:
+            return [
+                tuple(r) for r in s.execute(
+                    select(ArticleRow.id, ArticleRow.status, ArticleRow.channel_id, ArticleRow.story_id,
+                           ArticleRow.published_at, ArticleRow.source_id, ArticleRow.title)
+                    .where(ArticleRow.updated_at >= since)
+                    .order_by(ArticleRow.updated_at)
+                )
+            ]
+
+    def catalog_rows_without_story(self) -> list[tuple[int]]:
+        """Published articles not yet clustered (bulk loads, articles from before clustering), oldest first."""
+        with self.session() as s:
+            return [
+                tuple(r) for r in s.execute(
+                    select(ArticleRow.id)
+                    .where(ArticleRow.status == ArticleStatus.PUBLISHED.value, ArticleRow.story_id.is_(None))
+                    .order_by(ArticleRow.published_at, ArticleRow.id)
+                )
+            ]
+
+    def index_docs_by_ids(self, ids: Sequence[int]) -> list[IndexDoc]:
+        from newsportal.text import html_to_text
+
+        out = []
+        with self.session() as s:
+            for start in range(0, len(ids), 500):
+                chunk = list(ids[start:start + 500])
+                rows = {r.id: r for r in s.scalars(select(ArticleRow).where(ArticleRow.id.in_(chunk)))}
+                tags: dict[int, list[str]] = {}
+                for aid, tag in s.execute(
+                    select(ArticleTagRow.article_id, ArticleTagRow.tag)
+                    .where(ArticleTagRow.article_id.in_(chunk))
+                    .order_by(ArticleTagRow.article_id, ArticleTagRow.position)
+                ):
+                    tags.setdefault(aid, []).append(tag)
+                for aid in chunk:
+                    r = rows.get(aid)
+                    if r is not None:
+                        out.append(IndexDoc(r.id, r.title, html_to_text(r.body_html), tuple(tags.get(aid, ())),
+                                            r.channel_id, r.source_id, r.published_at, r.story_id))
+        return out
+
+    def set_source_trust(self, key: str, trust: float) -> Source:
+        with self.session() as s, s.begin():
+            row = s.scalar(select(SourceRow).where(SourceRow.key == key))
+            if row is None:
+                raise NotFound(f"source {key!r} not found")
+            row.trust = float(trust)
+            return _source(row)
 
     def published_ids(self) -> set[int]:
         with self.session() as s:
@@ -417,6 +493,7 @@ class Store:
                         ArticleRow.channel_id,
                         ArticleRow.source_id,
                         ArticleRow.published_at,
+                        ArticleRow.story_id,
                     )
                     .where(ArticleRow.status == ArticleStatus.PUBLISHED.value, ArticleRow.id > last)
                     .order_by(ArticleRow.id)
@@ -432,9 +509,10 @@ class Store:
                     .order_by(ArticleTagRow.article_id, ArticleTagRow.position)
                 ):
                     tags.setdefault(aid, []).append(tag)
-            for aid, title, body, channel_id, source_id, published_at in rows:
+            for aid, title, body, channel_id, source_id, published_at, story_id in rows:
                 yield IndexDoc(
-                    aid, title, html_to_text(body), tuple(tags.get(aid, ())), channel_id, source_id, published_at
+                    aid, title, html_to_text(body), tuple(tags.get(aid, ())), channel_id, source_id, published_at,
+                    story_id,
                 )
             last = ids[-1]
 
@@ -449,6 +527,7 @@ class Store:
             article.channel_id,
             article.source_id,
             article.published_at,
+            article.story_id,
         )
 
     def revisions(self, article_id: int) -> list[Revision]:
@@ -462,6 +541,118 @@ class Store:
                 )
                 for r in rows
             ]
+
+    # -- story clusters --------------------------------------------------------------------------------
+    def set_story(self, article_id: int, story_id: int) -> None:
+        with self.session() as s, s.begin():
+            s.execute(update(ArticleRow).where(ArticleRow.id == article_id).values(story_id=story_id))
+
+    def story_cards(self, story_id: int) -> list[ArticleCard]:
+        """Every published article of a story, oldest first (the first is the one lists show)."""
+        with self.session() as s:
+            rows = s.execute(
+                self._card_query()
+                .where(ArticleRow.story_id == story_id, ArticleRow.status == ArticleStatus.PUBLISHED.value)
+                .order_by(ArticleRow.published_at, ArticleRow.id)
+            ).all()
+        return [ArticleCard(*r) for r in rows]
+
+    def relead_story(self, story_id: int) -> int | None:
+        """After the story's first article is withdrawn, the earliest published member leads it."""
+        with self.session() as s, s.begin():
+            members = s.execute(
+                select(ArticleRow.id)
+                .where(ArticleRow.story_id == story_id, ArticleRow.status == ArticleStatus.PUBLISHED.value)
+                .order_by(ArticleRow.published_at, ArticleRow.id)
+            ).scalars().all()
+            if not members:
+                return None
+            lead = members[0]
+            s.execute(update(ArticleRow).where(ArticleRow.story_id == story_id).values(story_id=lead))
+            return lead
+
+    def recent_index_docs(self, since: datetime) -> Iterator[IndexDoc]:
+        from newsportal.text import html_to_text
+
+        with self.session() as s:
+            rows = s.execute(
+                select(ArticleRow)
+                .where(ArticleRow.status == ArticleStatus.PUBLISHED.value, ArticleRow.published_at >= since)
+                .order_by(ArticleRow.published_at)
+            ).scalars().all()
+            for r in rows:
+                yield IndexDoc(r.id, r.title, html_to_text(r.body_html), (), r.channel_id, r.source_id,
+                               r.published_at, r.story_id)
+
+    # -- editor pins -----------------------------------------------------------------------------------
+    def pin(self, channel_id: int, article_id: int, *, actor: str, position: int = 0,
+            expires_at: datetime | None = None) -> None:
+        with self.session() as s, s.begin():
+            if s.get(ArticleRow, article_id) is None:
+                raise NotFound(f"article {article_id} not found")
+            if s.get(ChannelRow, channel_id) is None:
+                raise NotFound(f"channel {channel_id} not found")
+            row = s.get(PinRow, (channel_id, article_id))
+            if row is None:
+                row = PinRow(channel_id=channel_id, article_id=article_id)
+                s.add(row)
+            row.position, row.pinned_by, row.pinned_at, row.expires_at = position, actor, utcnow(), expires_at
+
+    def unpin(self, channel_id: int, article_id: int) -> bool:
+        with self.session() as s, s.begin():
+            res = s.execute(delete(PinRow).where(PinRow.channel_id == channel_id, PinRow.article_id == article_id))
+            return bool(res.rowcount)
+
+    def pins(self, now: datetime | None = None) -> dict[int, list[int]]:
+        """Live pins: channel id -> article ids in pin order (published articles only)."""
+        now = now or utcnow()
+        with self.session() as s:
+            rows = s.execute(
+                select(PinRow.channel_id, PinRow.article_id)
+                .join(ArticleRow, ArticleRow.id == PinRow.article_id)
+                .where(ArticleRow.status == ArticleStatus.PUBLISHED.value,
+                       or_(PinRow.expires_at.is_(None), PinRow.expires_at > now))
+                .order_by(PinRow.channel_id, PinRow.position, PinRow.pinned_at.desc())
+            ).all()
+        out: dict[int, list[int]] = {}
+        for channel_id, article_id in rows:
+            out.setdefault(channel_id, []).append(article_id)
+        return out
+
+    # -- reader history (为你推荐) ------------------------------------------------------------------------
+    def add_history(self, reads: Sequence[tuple[str, int, datetime]]) -> None:
+        if not reads:
+            return
+        latest: dict[tuple[str, int], datetime] = {}
+        for reader, article_id, at in reads:
+            key = (reader, article_id)
+            if key not in latest or at > latest[key]:
+                latest[key] = at
+        table = ReaderHistoryRow.__table__
+        with self.session() as s, s.begin():
+            for (reader, article_id), at in latest.items():
+                stmt = self._insert(table).values(reader_id=reader, article_id=article_id, read_at=at)
+                s.execute(stmt.on_conflict_do_update(index_elements=["reader_id", "article_id"],
+                                                     set_={"read_at": at}))
+
+    def history(self, reader: str, limit: int = 200) -> list[tuple[int, datetime]]:
+        with self.session() as s:
+            return [
+                (a, t) for a, t in s.execute(
+                    select(ReaderHistoryRow.article_id, ReaderHistoryRow.read_at)
+                    .where(ReaderHistoryRow.reader_id == reader)
+                    .order_by(ReaderHistoryRow.read_at.desc())
+                    .limit(limit)
+                )
+            ]
+
+    def clear_history(self, reader: str) -> int:
+        with self.session() as s, s.begin():
+            return s.execute(delete(ReaderHistoryRow).where(ReaderHistoryRow.reader_id == reader)).rowcount or 0
+
+    def prune_history(self, before: datetime) -> int:
+        with self.session() as s, s.begin():
+            return s.execute(delete(ReaderHistoryRow).where(ReaderHistoryRow.read_at < before)).rowcount or 0
 
     # -- engagement ------------------------------------------------------------------------------------
     def add_events(self, events: Sequence[tuple[int, str, datetime]]) -> None:

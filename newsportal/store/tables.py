@@ -63,6 +63,7 @@ class ArticleRow(Base):
         Index("ix_articles_channel_pub", "channel_id", "status", "published_at"),
         Index("ix_articles_source_pub", "source_id", "status", "published_at"),
         Index("ix_articles_status_pub", "status", "published_at"),
+        Index("ix_articles_updated", "updated_at"),
     )
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     slug: Mapped[str] = mapped_column(String(40), unique=True)
@@ -79,6 +80,8 @@ class ArticleRow(Base):
     created_at: Mapped[datetime] = mapped_column(DateTime)
     updated_at: Mapped[datetime] = mapped_column(DateTime)
     published_at: Mapped[datetime | None] = mapped_column(DateTime, nullable=True)
+    #: The story cluster: the id of the cluster's first article (its own id when it starts one).
+    story_id: Mapped[int | None] = mapped_column(Integer, nullable=True, index=True)
 
 
 class ArticleTagRow(Base):
@@ -129,6 +132,28 @@ class EventRow(Base):
     at: Mapped[datetime] = mapped_column(DateTime)
 
 
+class PinRow(Base):
+    """An editor's pin: the article leads its channel's top-story module until unpinned or expired."""
+
+    __tablename__ = "pins"
+    channel_id: Mapped[int] = mapped_column(ForeignKey("channels.id", ondelete="CASCADE"), primary_key=True)
+    article_id: Mapped[int] = mapped_column(ForeignKey("articles.id", ondelete="CASCADE"), primary_key=True)
+    position: Mapped[int] = mapped_column(Integer, default=0)
+    pinned_by: Mapped[str] = mapped_column(String(80), default="")
+    pinned_at: Mapped[datetime] = mapped_column(DateTime)
+    expires_at: Mapped[datetime | None] = mapped_column(DateTime, nullable=True)
+
+
+class ReaderHistoryRow(Base):
+    """What an anonymous reader (opaque cookie id) read recently, for 为你推荐; pruned after a set time."""
+
+    __tablename__ = "reader_history"
+    __table_args__ = (Index("ix_reader_history_reader_at", "reader_id", "read_at"), Index("ix_reader_history_at", "read_at"))
+    reader_id: Mapped[str] = mapped_column(String(64), primary_key=True)
+    article_id: Mapped[int] = mapped_column(ForeignKey("articles.id", ondelete="CASCADE"), primary_key=True)
+    read_at: Mapped[datetime] = mapped_column(DateTime)
+
+
 class ApiTokenRow(Base):
     __tablename__ = "api_tokens"
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
@@ -152,6 +177,8 @@ ALL_TABLES = [
         RevisionRow,
         ArticleStatsRow,
         EventRow,
+        PinRow,
+        ReaderHistoryRow,
         ApiTokenRow,
     )
 ]

@@ -15,6 +15,7 @@ from pydantic import BaseModel, ConfigDict, Field, StrictInt
 from starlette.concurrency import run_in_threadpool
 
 from newsportal.domain import ApiToken, Article, ArticleCard, ArticleStatus
+from newsportal.counters import is_bot
 from newsportal.newsroom import publish, save_article, withdraw
 from newsportal.newsroom.schema import ArticleIn
 from newsportal.portal import Portal
@@ -119,7 +120,7 @@ def card_out(portal: Portal, card: ArticleCard) -> CardOut:
 
 def article_out(portal: Portal, a: Article) -> ArticleOut:
     src = portal.sources[a.source_id]
-    views, shares = portal.counters.pending_delta(a.id)
+    views, shares = portal.counters.counts(a.id)
     base = card_out(portal, a.card(src.name))
     return ArticleOut(
         **base.model_dump(),
@@ -132,8 +133,8 @@ def article_out(portal: Portal, a: Article) -> ArticleOut:
         revision=a.revision,
         updated_at=iso_beijing(a.updated_at),
         external_id=a.external_id,
-        views=a.view_count + views,
-        shares=a.share_count + shares,
+        views=views,
+        shares=shares,
     )
 
 
@@ -234,13 +235,13 @@ def hot(
     limit: Annotated[int, Query(ge=1, le=50)] = 20,
 ):
     portal = portal_of(request)
-    channel_ids = None
+    channel_id = None
     if channel is not None:
         ch = portal.channels.by_slug(channel)
         if ch is None:
             raise NotFound(f"unknown channel {channel!r}")
-        channel_ids = portal.channels.subtree_ids(ch)
-    return [card_out(portal, c) for c in portal.hot.cards(limit, channel_ids, portal.channel_of)]
+        channel_id = ch.id
+    return [card_out(portal, c) for c in portal.hot.cards(limit, channel_id)]
 
 
 # -- write endpoints --------------------------------------------------------------------------------
@@ -316,7 +317,157 @@ async def record_event(request: Request, response: Response, body: EventIn):
         response.set_cookie(
             READER_COOKIE, reader, max_age=READER_COOKIE_MAX_AGE, httponly=True, samesite="lax"
         )
-    counted = portal.counters.record(body.article_id, body.kind, reader, request.headers.get("user-agent"))
+    ua = request.headers.get("user-agent")
+    event = portal.event(body.article_id, body.kind, reader, ua)
+    counted = portal.counters.record(event)
+    if body.kind == "view" and not is_bot(ua):
+        portal.personal.record_read(reader, body.article_id)
     views, shares = await run_in_threadpool(portal.counters.counts, body.article_id)
     response.headers["cache-control"] = "no-store"
     return EventOut(counted=counted, views=views, shares=shares)
+
+
+# -- 为你推荐 (personal feed; the reader is the cookie) ---------------------------------------------------
+def reader_of(request: Request) -> str | None:
+    reader = request.cookies.get(READER_COOKIE)
+    return reader if _valid_reader_id(reader) else None
+
+
+class HistoryOut(BaseModel):
+    items: list[CardOut]
+    retention_days: float
+
+
+@router.get("/me/recommendations", response_model=list[CardOut], tags=["personal"])
+def my_recommendations(request: Request, response: Response, limit: Annotated[int, Query(ge=1, le=30)] = 10):
+    """为你推荐 for the reader in the cookie (the hot list for a reader without history)."""
+    portal = portal_of(request)
+    reader = reader_of(request)
+    ranked = portal.personal.recommend(reader, limit) if reader else portal.hot.ranked(limit)
+    cards = portal.store.cards_by_ids([a for a, _ in ranked])
+    response.headers["cache-control"] = "private, no-store"
+    return [card_out(portal, cards[a]) for a, _ in ranked if a in cards]
+
+
+@router.get("/me/history", response_model=HistoryOut, tags=["personal"])
+def my_history(request: Request, response: Response):
+    portal = portal_of(request)
+    reader = reader_of(request)
+    ids = portal.personal.history(reader) if reader else []
+    cards = portal.store.cards_by_ids(ids)
+    response.headers["cache-control"] = "private, no-store"
+    return HistoryOut(items=[card_out(portal, cards[a]) for a in ids if a in cards],
+                      retention_days=portal.settings.history_days)
+
+
+@router.delete("/me/history", status_code=204, tags=["personal"])
+def clear_my_history(request: Request):
+    """Forget everything this reader has read."""
+    reader = reader_of(request)
+    if reader:
+        portal_of(request).personal.clear(reader)
+    return Response(status_code=204)
+
+
+# -- search -------------------------------------------------------------------------------------------
+class SearchOut(BaseModel):
+    query: str
+    items: list[CardOut]
+    total: int
+    page: int
+    per_page: int
+
+
+@router.get("/search", response_model=SearchOut, tags=["read"])
+def search(
+    request: Request,
+    q: Annotated[str, Query(min_length=1, max_length=100)],
+    page: Annotated[int, Query(ge=1, le=100)] = 1,
+    per_page: Annotated[int, Query(ge=1, le=50)] = 20,
+):
+    portal = portal_of(request)
+    hits, total = portal.search(q, page, per_page)
+    return SearchOut(query=q, items=[card_out(portal, c) for c in hits], total=total, page=page, per_page=per_page)
+
+
+# -- newsroom: pins, quality, source trust -------------------------------------------------------------
+class PinIn(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    article_id: StrictInt = Field(ge=1, le=2**63 - 1)
+    position: StrictInt = Field(default=0, ge=0, le=100)
+    hours: float | None = Field(default=None, gt=0, le=24 * 365, description="Unpin after this many hours")
+
+
+class QualityOut(BaseModel):
+    article_id: int
+    score: float
+    source_trust: float
+    reasons: list[dict]
+    explanation: str
+
+
+class TrustIn(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    trust: float = Field(ge=0.0, le=1.0)
+
+
+def _channel(portal: Portal, slug: str):
+    ch = portal.channels.by_slug(slug)
+    if ch is None or ch.parent_id is None:
+        raise NotFound(f"unknown channel {slug!r}")
+    return ch
+
+
+@router.get("/channels/{slug}/pins", response_model=list[CardOut], tags=["newsroom"])
+def list_pins(request: Request, slug: Annotated[str, Path(max_length=40)]):
+    portal = portal_of(request)
+    ch = _channel(portal, slug)
+    ids = portal.pins.get(ch.id, [])
+    cards = portal.store.cards_by_ids(ids)
+    return [card_out(portal, cards[a]) for a in ids if a in cards]
+
+
+@router.post("/channels/{slug}/pins", response_model=list[CardOut], tags=["newsroom"])
+def pin_article(request: Request, slug: Annotated[str, Path(max_length=40)], body: PinIn,
+                token: ApiToken = Depends(require_token)):
+    """Pin an article at the top of a channel's top-story module (头条要闻 etc.)."""
+    portal = portal_of(request)
+    ch = _channel(portal, slug)
+    _published(portal, body.article_id)
+    portal.pin(ch.id, body.article_id, actor=_actor(token), position=body.position, hours=body.hours)
+    return list_pins(request, slug)
+
+
+@router.delete("/channels/{slug}/pins/{article_id}", status_code=204, tags=["newsroom"])
+def unpin_article(request: Request, slug: Annotated[str, Path(max_length=40)], article_id: ArticleId,
+                  token: ApiToken = Depends(require_token)):
+    portal = portal_of(request)
+    ch = _channel(portal, slug)
+    if not portal.unpin(ch.id, article_id):
+        raise NotFound(f"article {article_id} is not pinned in {slug!r}")
+    return Response(status_code=204)
+
+
+@router.get("/newsroom/articles/{article_id}/quality", response_model=QualityOut, tags=["newsroom"])
+def article_quality(request: Request, article_id: ArticleId, token: ApiToken = Depends(require_token)):
+    """The article's quality score and why: what demotes it in hot and personal lists (never hides it)."""
+    portal = portal_of(request)
+    article = portal.store.get_article(article_id)
+    if article is None:
+        raise NotFound(f"article {article_id} not found")
+    q = portal.quality(article)
+    return QualityOut(
+        article_id=article_id, score=q.score, source_trust=q.trust, explanation=q.explain(),
+        reasons=[{"signal": name, "penalty": penalty, "why": why} for name, penalty, why in q.reasons],
+    )
+
+
+@router.put("/sources/{key}/trust", response_model=SourceOut, tags=["newsroom"])
+def set_trust(request: Request, key: Annotated[str, Path(max_length=64)], body: TrustIn,
+              token: ApiToken = Depends(require_token)):
+    """Editors' trust in a source (0–1); it scales the quality score of all its articles."""
+    portal = portal_of(request)
+    if key not in portal.sources_by_key:
+        raise NotFound(f"source {key!r} not found")
+    s = portal.set_source_trust(key, body.trust)
+    return SourceOut(key=s.key, name=s.name, kind=s.kind.value, about=s.about)

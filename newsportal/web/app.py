@@ -23,6 +23,7 @@ from newsportal.web.rendering import STATIC, make_environment
 
 log = logging.getLogger(__name__)
 FLUSH_SECONDS = 1.0
+REFRESH_EVERY = 3  # flush ticks between looks for other processes' writes
 
 
 class CachedStatic(StaticFiles):
@@ -56,6 +57,7 @@ def create_app(
             with contextlib.suppress(asyncio.CancelledError):
                 await flusher
             await run_in_threadpool(state.portal.counters.flush)
+            await run_in_threadpool(state.portal.personal.flush)
 
     app = FastAPI(
         title=f"{SITE_NAME} API",
@@ -106,9 +108,18 @@ def _wire(app: FastAPI) -> None:
 
 
 async def _flush_loop(portal: Portal) -> None:
+    """Once a second write buffered events; every few seconds take in other processes' article writes."""
+    tick = 0
     while True:
         await asyncio.sleep(FLUSH_SECONDS)
+        tick += 1
         try:
             await run_in_threadpool(portal.counters.flush)
+            await run_in_threadpool(portal.personal.flush)
         except Exception:  # keep serving; the events stay buffered for the next try
             log.exception("event flush failed")
+        if tick % REFRESH_EVERY == 0:
+            try:
+                await run_in_threadpool(portal.refresh)
+            except Exception:
+                log.exception("catalogue refresh failed")

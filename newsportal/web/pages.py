@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import asyncio
 import re
+from urllib.parse import quote
 
 import anyio
 
@@ -16,7 +17,7 @@ from starlette.requests import Request
 from starlette.responses import HTMLResponse, RedirectResponse, Response
 from starlette.routing import Route
 
-from newsportal.domain import ArticleStatus, SourceKind
+from newsportal.domain import ArticleStatus, Page, SourceKind
 from newsportal.web import views
 
 CARE = "/care"
@@ -264,8 +265,69 @@ def _make_pages(care: bool):
 
         return await cached(request, (care, "sources"), build)
 
+    async def search(request: Request) -> Response:
+        portal = _state(request).portal
+        q = request.query_params.get("q", "").strip()
+        page = _page_number(request)
+        if page is None or len(q) > 100:
+            return html(not_found_body(request, care), 404)
+
+        def build():
+            cards, total = portal.search(q, page) if q else ([], 0)
+            listing = Page(items=cards, total=total, page=page, per_page=20)
+            ctx = base_context(request, care, "search", f"{portal.settings.site_url}/search")
+            ctx.update(
+                heading=f"搜索：{q}" if q else "搜索",
+                description="在山海新闻中搜索文章",
+                intro=(f"找到约 {total} 篇相关文章" if q and total else ("没有找到相关文章，换个词试试。" if q else None)),
+                crumbs=None, subchannels=None, listing=listing, query=q,
+                base_path=f"{prefix}/search?q={quote(q)}", search_form=True,
+            )
+            return 200, render(request, "listing.html", ctx)
+
+        return await cached(request, (care, "search", q, page), build)
+
+    async def foryou(request: Request) -> Response:
+        """为你推荐: per reader, so never cached; the reader id is the cookie the view beacon set."""
+        state = _state(request)
+        portal = state.portal
+        reader = request.cookies.get("np_rid")
+        reader = reader if reader and len(reader) == 32 else None
+
+        def build():
+            ranked = portal.personal.recommend(reader, 20) if reader else portal.hot.ranked(20)
+            cards = portal.store.cards_by_ids([a for a, _ in ranked])
+            items = [cards[a] for a, _ in ranked if a in cards]
+            ctx = base_context(request, care, "foryou", f"{portal.settings.site_url}/foryou")
+            ctx.update(
+                heading="为你推荐",
+                description="根据你最近读过的文章推荐",
+                intro=("根据你最近读过的文章挑选，已读过的和重复报道不会出现。" if reader and portal.personal.history(reader)
+                       else "你还没有阅读记录，先看看大家都在读什么。"),
+                crumbs=None, subchannels=None, listing=Page(items=items, total=len(items), page=1, per_page=20),
+                base_path=f"{prefix}/foryou", history_form=bool(reader),
+                retention_days=int(portal.settings.history_days),
+            )
+            return render(request, "listing.html", ctx)
+
+        parts = tuple(_MARKER.split(await anyio.to_thread.run_sync(build, limiter=state.build_limiter)))
+        shared = await _fresh(state, state.module_cache, ("shared", care), lambda: shared_fragments(request, care))
+        resp = HTMLResponse("".join(shared.get(p, p) for p in parts))
+        resp.headers["cache-control"] = "private, no-store"
+        return resp
+
+    async def clear_history(request: Request) -> Response:
+        portal = _state(request).portal
+        reader = request.cookies.get("np_rid")
+        if reader:
+            await anyio.to_thread.run_sync(portal.personal.clear, reader)
+        return RedirectResponse(f"{prefix}/foryou?cleared=1", status_code=303)
+
     return [
         Route(f"{prefix}/", home, name=f"{'care_' if care else ''}home"),
+        Route(f"{prefix}/search", search),
+        Route(f"{prefix}/foryou", foryou),
+        Route(f"{prefix}/foryou/clear", clear_history, methods=["POST"]),
         Route(f"{prefix}/article/{{article_id:int}}", article_by_id),
         Route(f"{prefix}/a/{{slug:str}}.html", article_by_slug),
         Route(f"{prefix}/channel/{{slug:str}}", channel),

@@ -59,12 +59,13 @@ class ArticleView:
     qr_svg: str
     json_ld: str
     show_byline: bool
+    story: list[ArticleCard]  # every source's version of this story (one element: not syndicated)
     extra: dict = field(default_factory=dict)
 
 
 def channel_module(portal: Portal, channel: Channel, size: int = MODULE_SIZE) -> Module:
     """A channel's top stories: what is hot in its subtree, topped up with its newest articles."""
-    items = portal.hot.cards(size, portal.channels.subtree_ids(channel), portal.channel_of)
+    items = portal.hot.top_stories(channel.id, size)
     return Module(channel.module_title or f"{channel.name}要闻", channel, items)
 
 
@@ -124,6 +125,7 @@ def article_view(portal: Portal, article: Article, prefix: str = "") -> ArticleV
     if channel is None or source is None:  # a row pointing at a deleted channel/source: treat as missing
         raise LookupError(f"article {article.id} has no channel or source")
     ranked = portal.related.related(article.id, RELATED_SIZE)
+    story = portal.store.story_cards(article.story_id) if article.story_id is not None else []
     by_id = portal.store.cards_by_ids([aid for aid, _ in ranked])
     related = [by_id[aid] for aid, _ in ranked if aid in by_id]
     url = article_url(portal.settings.site_url, article)
@@ -139,6 +141,7 @@ def article_view(portal: Portal, article: Article, prefix: str = "") -> ArticleV
         qr_svg=qr_svg(url),
         json_ld=json_ld(portal, article, channel, source, url),
         show_byline=bool(article.byline) and not first_line.startswith(article.byline[:6]),
+        story=story,
     )
 
 
@@ -149,7 +152,18 @@ def channel_page(portal: Portal, channel: Channel, page: int) -> Page[ArticleCar
 
 
 def source_page(portal: Portal, source: Source, page: int) -> Page[ArticleCard]:
-    return portal.store.list_cards(source_id=source.id, page=page, per_page=CHANNEL_PAGE_SIZE)
+    """A source's own articles, including its copies of stories others carry too (once per story)."""
+    listing = portal.store.list_cards(
+        source_id=source.id, one_per_story=False, page=page, per_page=CHANNEL_PAGE_SIZE
+    )
+    seen: set[int] = set()
+    items = []
+    for card in listing.items:
+        key = card.story_id or card.id
+        if key not in seen:
+            seen.add(key)
+            items.append(card)
+    return Page(items=items, total=listing.total, page=listing.page, per_page=listing.per_page)
 
 
 def home_lead(portal: Portal, size: int = 12) -> list[ArticleCard]:

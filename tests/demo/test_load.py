@@ -6,7 +6,7 @@ def test_demo_loads_through_the_publish_flow_and_is_idempotent(portal):
     n = sum(1 for _ in demo_items())
     assert load_demo(portal, traffic=False) == n
     assert portal.store.count_articles(ArticleStatus.PUBLISHED) == n
-    assert len(portal.published) == n and len(portal.related) == n
+    assert len(portal.published) == n and len(portal.index) == n
     from datetime import datetime
 
     # loading again with the same clock rewrites nothing

@@ -30,14 +30,14 @@ def test_same_external_id_updates_instead_of_duplicating(portal):
 
 def test_publish_and_withdraw_update_the_in_memory_views(portal):
     a, _ = save_article(portal, sample_draft(), actor="t")
-    assert a.status is ArticleStatus.DRAFT and a.id not in portal.published and a.id not in portal.related
+    assert a.status is ArticleStatus.DRAFT and a.id not in portal.published and a.id not in portal.index.ids()
     seen = []
     portal.on_change(seen.append)
     p = publish(portal, a.id)
     assert p.status is ArticleStatus.PUBLISHED and p.published_at is not None
-    assert portal.published[a.id] == p.channel_id and a.id in portal.related
+    assert portal.published[a.id].channel_id == p.channel_id and a.id in portal.index.ids()
     w = withdraw(portal, a.id)
-    assert w.status is ArticleStatus.WITHDRAWN and a.id not in portal.published and a.id not in portal.related
+    assert w.status is ArticleStatus.WITHDRAWN and a.id not in portal.published and a.id not in portal.index.ids()
     assert [x.status for x in seen] == [ArticleStatus.PUBLISHED, ArticleStatus.WITHDRAWN]
 
 

@@ -29,14 +29,57 @@
     }).catch(function () { return null; });
   }
 
-  send("view");
+  // 为你推荐 is per reader, so it is fetched after the view beacon (which sets the reader cookie) rather than
+  // baked into the cached page. Without JavaScript the section keeps its link to the /foryou page.
+  function renderForYou(items) {
+    var box = document.querySelector("[data-foryou]");
+    if (!box || !items || !items.length) return;
+    var prefix = box.getAttribute("data-foryou") || "";
+    var list = document.createElement("ol");
+    list.className = "cards";
+    items.forEach(function (it) {
+      if (it.id === id) return;
+      var li = document.createElement("li");
+      var a = document.createElement("a");
+      a.className = "card-title";
+      a.href = prefix + "/a/" + it.slug + ".html";
+      a.textContent = it.title;
+      var meta = document.createElement("span");
+      meta.className = "card-meta";
+      meta.textContent = it.source_name + " " + it.published_at.replace("T", " ").slice(0, 19);
+      li.appendChild(a);
+      li.appendChild(meta);
+      list.appendChild(li);
+    });
+    var fallback = box.querySelector(".foryou-fallback");
+    box.insertBefore(list, fallback);
+    if (fallback) fallback.querySelector("a").textContent = "查看更多为你推荐";
+  }
+
+  send("view").then(function () {
+    return fetch("/api/v1/me/recommendations?limit=6", { credentials: "same-origin" });
+  }).then(function (r) { return r && r.ok ? r.json() : null; }).then(renderForYou).catch(function () {});
+
+  // The share count is announced with the result of the share (status messages, WCAG 4.1.3).
+  function counted(kind, target, before) {
+    var timeout = new Promise(function (resolve) { window.setTimeout(function () { resolve(null); }, 1500); });
+    return Promise.race([send(kind, target), timeout]).then(function (data) {
+      var n = data ? data.shares : parseInt(countEl && countEl.textContent, 10);
+      announce(before + (isFinite(n) ? "，本文已分享 " + n + " 次" : ""));
+    });
+  }
 
   var copyBtn = share && share.querySelector(".share-copy");
   if (copyBtn) {
+    var copyLabel = copyBtn.textContent;
     copyBtn.hidden = false;
     copyBtn.addEventListener("click", function () {
       var url = share.getAttribute("data-share-url");
-      var done = function () { announce("已复制链接"); send("share", "copy"); };
+      var done = function () {
+        copyBtn.textContent = "已复制";
+        window.setTimeout(function () { copyBtn.textContent = copyLabel; }, 2500);
+        counted("share", "copy", "已复制链接");
+      };
       if (navigator.clipboard && navigator.clipboard.writeText) {
         navigator.clipboard.writeText(url).then(done, function () { announce("复制失败，请手动复制本文链接"); });
       } else {
@@ -46,9 +89,19 @@
   }
   var wechat = share && share.querySelector(".share-wechat");
   if (wechat) {
-    wechat.addEventListener("toggle", function () { if (wechat.open) send("share", "wechat"); });
+    var summary = wechat.querySelector("summary");
+    wechat.addEventListener("toggle", function () {
+      if (wechat.open) counted("share", "wechat", "已打开微信二维码");
+    });
     wechat.addEventListener("keydown", function (e) {
-      if (e.key === "Escape" && wechat.open) { wechat.open = false; wechat.querySelector("summary").focus(); }
+      if (e.key === "Escape" && wechat.open) { wechat.open = false; summary.focus(); }
+    });
+    // The pop-over closes when focus or a click moves elsewhere, so it never hides what comes next.
+    wechat.addEventListener("focusout", function (e) {
+      if (wechat.open && e.relatedTarget && !wechat.contains(e.relatedTarget)) wechat.open = false;
+    });
+    document.addEventListener("click", function (e) {
+      if (wechat.open && !wechat.contains(e.target)) wechat.open = false;
     });
   }
   Array.prototype.forEach.call(document.querySelectorAll(".share-link"), function (a) {

@@ -1,0 +1,75 @@
+"""The counters interface: engagement events in, per-article counts and decayed hot scores out.
+
+Two implementations share this contract and one test suite: :class:`EmbeddedCounters` (this process, the
+store for durability) and :class:`RedisCounters` (sorted sets shared by every worker). Both filter bots,
+count one event per reader, article and kind per dedupe window, cap floods from one reader, and keep a
+decayed score per *scope*: ``None`` for the whole site and a channel id for each channel the article sits in
+(its own channel and the channels above it), so per-channel hot lists are a direct read, not a filter.
+"""
+
+from __future__ import annotations
+
+import math
+from abc import ABC, abstractmethod
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import datetime, timezone
+
+WEIGHTS = {"view": 1.0, "share": 5.0}  # a share is a stronger signal of interest than a view
+#: Events one reader may have counted per minute; beyond it a script or a stuck tab is at work.
+READER_EVENTS_PER_MINUTE = 30
+#: Exponent at which decayed scores are rebased (well below float overflow at 2 ** 1023).
+REBASE_EXPONENT = 400.0
+
+
+@dataclass(frozen=True, slots=True)
+class Event:
+    article_id: int
+    kind: str  # "view" or "share"
+    reader: str  # opaque reader id (cookie) or a salted hash of address and agent
+    at: datetime  # naive UTC
+    scopes: tuple[int, ...] = ()  # channel ids whose hot lists this article counts toward
+    user_agent: str | None = None
+
+
+def epoch(dt: datetime) -> float:
+    return dt.replace(tzinfo=timezone.utc).timestamp()
+
+
+def growth(at: float, t0: float, half_life: float) -> float:
+    """The weight multiplier of an event at ``at``: scores grow as 2 ** (t / half-life), see decay.py."""
+    return math.pow(2.0, (at - t0) / half_life)
+
+
+class Counters(ABC):
+    half_life: float  # seconds
+
+    def record(self, event: Event) -> bool:
+        return self.record_many([event])[0]
+
+    @abstractmethod
+    def record_many(self, events: Sequence[Event]) -> list[bool]:
+        """Count a batch; returns, per event, whether it counted (not a bot, repeat or flood)."""
+
+    @abstractmethod
+    def top(self, n: int, scope: int | None = None, now: float | None = None) -> list[tuple[int, float]]:
+        """The n hottest articles in a scope with their decayed scores at ``now``, best first."""
+
+    @abstractmethod
+    def counts(self, article_id: int) -> tuple[int, int]:
+        """Views and shares so far, including events not yet written to the store."""
+
+    @abstractmethod
+    def flush(self) -> int:
+        """Write counted events to the store; returns how many."""
+
+    @abstractmethod
+    def load(self, now: datetime | None = None) -> int:
+        """Prepare after a restart (rebuild scores from stored events where needed); returns events replayed."""
+
+    @abstractmethod
+    def forget(self, article_id: int, scopes: Sequence[int] = ()) -> None:
+        """Drop an article from every hot list (withdrawn)."""
+
+    def close(self) -> None:  # pragma: no cover - nothing to release by default
+        pass

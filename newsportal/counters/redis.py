@@ -1,0 +1,586 @@
+"""The Redis counters: gate, flood cap and decayed hot scores shared by every web worker through one Redis.
+
+Same semantics as :class:`~newsportal.counters.embedded.EmbeddedCounters`; the state that the embedded
+counters keep in one process lives in Redis instead, so any number of workers (and hosts) act as one.
+
+Round trips
+    :meth:`record_many` filters bots and unknown kinds in Python, then sends the whole batch to one Lua
+    script (``EVALSHA``, all events as ARGV): dedupe, flood cap, scoring and live counts happen atomically
+    on the server, so a batch of 1000 events costs one round trip. :meth:`top`, :meth:`counts`,
+    :meth:`forget` and the post-flush sync are one script call each.
+
+Keys (all under ``prefix``, ``np:`` by default)
+    ``hot:g``                 sorted set, global scope: article id -> score
+    ``hot:c:{channel}``       sorted set per channel scope
+    ``hot:keys``              set of the sorted-set keys ever written (for rebase, forget and prune)
+    ``t0``                    reference time (epoch seconds) of the stored scores
+    ``seen:{reader}``         hash ``{article}:{kind}`` -> event time of the last *counted* event; expires
+                              ``dedupe_seconds + 60`` s after the reader's last event. One hash per reader
+                              rather than one key per (reader, article, kind): far less memory, and a
+                              heavy reader's stale fields are pruned in the script once the hash grows.
+    ``rate:{reader}:{minute}`` counted events of a reader in one minute of event time; expires after 120 s
+    ``workers``               sorted set: worker id -> last heartbeat (Redis ``TIME``)
+    ``pending:{worker}``      hash ``{article}:{kind}`` -> events this worker counted but has not yet
+                              written to the store
+    ``rebuild``               lock held while one worker rebuilds lost scores from the store
+
+Decay
+    A counted event adds ``WEIGHTS[kind] * 2 ** ((at - t0) / half_life)`` to the global set and to the set
+    of each of its scopes; ``top`` multiplies by ``2 ** (-(now - t0) / half_life)``. ``t0`` is set by the
+    first scored event. When an event's exponent passes ``REBASE_EXPONENT`` the script rescales every set
+    listed in ``hot:keys`` and moves ``t0``, in the same atomic call (scores that underflow to zero are
+    dropped). Dedupe and flood cap compare event times (``at``), as the embedded counters do; key expiry
+    uses the wall clock only to bound memory.
+
+Counts across workers
+    The database (``store.stats``) holds the flushed totals; what is missing there are the events each
+    worker has counted and not yet flushed (about a second's worth). Each worker mirrors its own unflushed
+    per-article deltas in ``pending:{worker}`` (the record script increments it in the same atomic call
+    that counts the event), so ``counts(a) = store.stats(a) + sum over live workers of pending[a]``: every
+    worker sees every other worker's events immediately, and nothing is counted twice once it is flushed,
+    because a flush commits to the database first and then replaces ``pending:{worker}`` with what is still
+    unflushed locally. The local buffer is the source of truth for that hash (the record call and the sync
+    run under the same lock), so the hash heals itself on the next flush after any error.
+
+    A worker that dies loses its unflushed events (as the embedded counters would); its ``pending`` hash
+    then stops counting once its heartbeat (refreshed by every record and flush) is older than
+    ``worker_timeout`` and is deleted by the next flush of any worker. A live worker found reaped (idle
+    longer than the timeout while holding events) republishes its buffer on its next call. The only
+    inexactness is a window of a few milliseconds during each flush, between the database commit and the
+    sync, in which a concurrent ``counts`` may see that batch twice; totals never drift.
+
+Restart and data loss
+    Scores live in Redis, so :meth:`load` after a worker restart does nothing. If the global set is gone
+    (Redis lost its data) and the store has events from the last ten half-lives, one worker (under the
+    ``rebuild`` lock) replays them into the sorted sets.
+
+Scripts build key names from the prefix, so they suit a single Redis (or a primary with replicas), not
+Redis Cluster. A dead Redis raises :class:`RedisUnavailable` after the socket timeouts (2 s to connect,
+5 s per call), never hangs.
+"""
+
+from __future__ import annotations
+
+import functools
+import math
+import os
+import socket
+import threading
+import time
+import uuid
+from collections.abc import Sequence
+from contextlib import contextmanager
+from datetime import datetime, timedelta, timezone
+from urllib.parse import urlsplit
+
+import redis
+from redis.backoff import NoBackoff
+from redis.retry import Retry
+
+from newsportal.counters.base import (
+    READER_EVENTS_PER_MINUTE,
+    REBASE_EXPONENT,
+    WEIGHTS,
+    Counters,
+    Event,
+    epoch,
+)
+from newsportal.counters.gate import is_bot
+from newsportal.store import Store
+
+#: Seconds after its last heartbeat at which a worker's unflushed counts stop counting (and are reaped).
+WORKER_TIMEOUT = 60.0
+#: Events per replay call when scores are rebuilt from the store.
+REPLAY_CHUNK = 2000
+
+#: ``is_bot`` costs ~30 us a call (one long case-insensitive alternation) - more than Redis spends on the
+#: event - while a site sees a few thousand distinct user agents at most: remember the answers.
+_is_bot = functools.lru_cache(maxsize=8192)(is_bot)
+
+
+class RedisUnavailable(ConnectionError):
+    """Redis did not answer (refused, timed out or dropped the connection)."""
+
+
+# -- Lua -------------------------------------------------------------------------------------------------
+# Shared by the record and replay scripts. ARGV[1] prefix, ARGV[2] worker id, ARGV[3] half-life (s),
+# ARGV[4] rebase exponent.
+_SCORING = r"""
+local P = ARGV[1]
+local HL = tonumber(ARGV[3])
+local REBASE = tonumber(ARGV[4])
+local REG = P .. 'hot:keys'
+local T0KEY = P .. 't0'
+local GLOBAL = P .. 'hot:g'
+local t0 = tonumber(redis.call('GET', T0KEY))
+local registered = {}
+
+local function fmt(x) return string.format('%.17g', x) end
+
+local function register(key)
+  if not registered[key] then
+    registered[key] = true
+    redis.call('SADD', REG, key)
+  end
+end
+
+local function rebase(new_t0)
+  local factor = 2 ^ (-(new_t0 - t0) / HL)
+  for _, key in ipairs(redis.call('SMEMBERS', REG)) do
+    local r = redis.call('ZRANGE', key, 0, -1, 'WITHSCORES')
+    local add, dead = {}, {}
+    for j = 1, #r, 2 do
+      local s = tonumber(r[j + 1]) * factor
+      if s > 0 then
+        add[#add + 1] = fmt(s)
+        add[#add + 1] = r[j]
+        if #add >= 2000 then redis.call('ZADD', key, unpack(add)); add = {} end
+      else
+        dead[#dead + 1] = r[j]
+        if #dead >= 1000 then redis.call('ZREM', key, unpack(dead)); dead = {} end
+      end
+    end
+    if #add > 0 then redis.call('ZADD', key, unpack(add)) end
+    if #dead > 0 then redis.call('ZREM', key, unpack(dead)) end
+  end
+  t0 = new_t0
+  redis.call('SET', T0KEY, fmt(t0))
+end
+
+-- weight * 2^((at - t0)/HL) onto the global set and the sets of ARGV[first .. first + n - 1]
+local function score(aid, weight, at, first, n)
+  if not t0 then
+    t0 = at
+    redis.call('SET', T0KEY, fmt(t0))
+  end
+  if (at - t0) / HL > REBASE then rebase(at) end
+  local amount = fmt(weight * 2 ^ ((at - t0) / HL))
+  redis.call('ZINCRBY', GLOBAL, amount, aid)
+  register(GLOBAL)
+  for j = first, first + n - 1 do
+    local key = P .. 'hot:c:' .. ARGV[j]
+    redis.call('ZINCRBY', key, amount, aid)
+    register(key)
+  end
+end
+
+local function heartbeat(wid)
+  local tm = redis.call('TIME')
+  local now = tonumber(tm[1]) + tonumber(tm[2]) / 1000000
+  return redis.call('ZADD', P .. 'workers', fmt(now), wid), now
+end
+"""
+
+# ARGV[5] dedupe window (s), [6] events per reader-minute, [7] seen TTL (s), [8] number of kinds k,
+# then k (kind, weight) pairs, then per event: article, kind, reader, at, n scopes, scope_1 .. scope_n.
+# Returns {flags, fresh}: one '1'/'0' per event, and 1 when this worker was not registered before.
+_RECORD = _SCORING + r"""
+local WID = ARGV[2]
+local WINDOW = tonumber(ARGV[5])
+local CAP = tonumber(ARGV[6])
+local SEEN_TTL = tonumber(ARGV[7])
+local W = {}
+local i = 9
+for _ = 1, tonumber(ARGV[8]) do
+  W[ARGV[i]] = tonumber(ARGV[i + 1])
+  i = i + 2
+end
+local PENDING = P .. 'pending:' .. WID
+local fresh = heartbeat(WID)
+local touched = {}
+local out = {}
+
+local function prune_seen(skey, at)
+  local r = redis.call('HGETALL', skey)
+  local old = {}
+  for j = 1, #r, 2 do
+    if at - tonumber(r[j + 1]) >= WINDOW then old[#old + 1] = r[j] end
+    if #old >= 1000 then redis.call('HDEL', skey, unpack(old)); old = {} end
+  end
+  if #old > 0 then redis.call('HDEL', skey, unpack(old)) end
+end
+
+while i <= #ARGV do
+  local aid, kind, reader = ARGV[i], ARGV[i + 1], ARGV[i + 2]
+  local at = tonumber(ARGV[i + 3])
+  local ns = tonumber(ARGV[i + 4])
+  local field = aid .. ':' .. kind
+  local ok = true
+  if WINDOW > 0 then
+    local skey = P .. 'seen:' .. reader
+    local last = redis.call('HGET', skey, field)
+    if last and math.abs(at - tonumber(last)) < WINDOW then
+      ok = false
+    else
+      redis.call('HSET', skey, field, ARGV[i + 3])
+      if not touched[skey] then
+        touched[skey] = true
+        redis.call('EXPIRE', skey, SEEN_TTL)
+        if redis.call('HLEN', skey) > 512 then prune_seen(skey, at) end
+      end
+    end
+  end
+  if ok then
+    local rkey = P .. 'rate:' .. reader .. ':' .. string.format('%d', math.floor(at / 60))
+    local used = redis.call('INCR', rkey)
+    if used == 1 then redis.call('EXPIRE', rkey, 120) end
+    if used > CAP then ok = false end
+  end
+  if ok then
+    score(aid, W[kind], at, i + 5, ns)
+    redis.call('HINCRBY', PENDING, field, 1)
+    out[#out + 1] = '1'
+  else
+    out[#out + 1] = '0'
+  end
+  i = i + 5 + ns
+end
+return {table.concat(out), fresh}
+"""
+
+# Rebuild after data loss: per event article, weight, at, n scopes, scope_1 .. scope_n (from ARGV[5]).
+_REPLAY = _SCORING + r"""
+local i = 5
+local n = 0
+while i <= #ARGV do
+  local ns = tonumber(ARGV[i + 3])
+  score(ARGV[i], tonumber(ARGV[i + 1]), tonumber(ARGV[i + 2]), i + 4, ns)
+  n = n + 1
+  i = i + 4 + ns
+end
+return n
+"""
+
+# ARGV: prefix, key, n. Returns {t0 or nil, {member, score, ...}}.
+_TOP = r"""
+local t0 = redis.call('GET', ARGV[1] .. 't0')
+return {t0, redis.call('ZREVRANGE', ARGV[2], 0, tonumber(ARGV[3]) - 1, 'WITHSCORES')}
+"""
+
+# ARGV: prefix, article, worker timeout, kinds... Returns the sum per kind over live workers' pending hashes.
+_COUNTS = r"""
+local P = ARGV[1]
+local tm = redis.call('TIME')
+local now = tonumber(tm[1]) + tonumber(tm[2]) / 1000000
+local fields = {}
+for j = 4, #ARGV do fields[#fields + 1] = ARGV[2] .. ':' .. ARGV[j] end
+local total = {}
+for j = 1, #fields do total[j] = 0 end
+local since = string.format('(%.17g', now - tonumber(ARGV[3]))
+local live = redis.call('ZRANGEBYSCORE', P .. 'workers', since, '+inf')
+for _, wid in ipairs(live) do
+  local r = redis.call('HMGET', P .. 'pending:' .. wid, unpack(fields))
+  for j = 1, #fields do total[j] = total[j] + (tonumber(r[j]) or 0) end
+end
+return total
+"""
+
+# ARGV: prefix, worker id, worker timeout, then field, value pairs: this worker's unflushed counts.
+# Replaces the pending hash, refreshes the heartbeat and reaps workers whose heartbeat has expired.
+_SYNC = r"""
+local P = ARGV[1]
+local WID = ARGV[2]
+local key = P .. 'pending:' .. WID
+local tm = redis.call('TIME')
+local now = tonumber(tm[1]) + tonumber(tm[2]) / 1000000
+redis.call('ZADD', P .. 'workers', string.format('%.17g', now), WID)
+redis.call('DEL', key)
+local args = {}
+for j = 4, #ARGV do
+  args[#args + 1] = ARGV[j]
+  if #args >= 2000 then redis.call('HSET', key, unpack(args)); args = {} end
+end
+if #args > 0 then redis.call('HSET', key, unpack(args)) end
+local limit = string.format('%.17g', now - tonumber(ARGV[3]))
+local dead = redis.call('ZRANGEBYSCORE', P .. 'workers', '-inf', '(' .. limit)
+for _, wid in ipairs(dead) do redis.call('DEL', P .. 'pending:' .. wid) end
+if #dead > 0 then redis.call('ZREMRANGEBYSCORE', P .. 'workers', '-inf', '(' .. limit) end
+return #dead
+"""
+
+# ARGV: prefix, article. Removes it from every hot list.
+_FORGET = r"""
+for _, key in ipairs(redis.call('SMEMBERS', ARGV[1] .. 'hot:keys')) do redis.call('ZREM', key, ARGV[2]) end
+return 1
+"""
+
+# ARGV: prefix, half-life, threshold, now. Drops members whose decayed score is below the threshold.
+_PRUNE = r"""
+local t0 = tonumber(redis.call('GET', ARGV[1] .. 't0'))
+if not t0 then return 0 end
+local limit = tonumber(ARGV[3]) * 2 ^ ((tonumber(ARGV[4]) - t0) / tonumber(ARGV[2]))
+local n = 0
+for _, key in ipairs(redis.call('SMEMBERS', ARGV[1] .. 'hot:keys')) do
+  n = n + redis.call('ZREMRANGEBYSCORE', key, '-inf', '(' .. string.format('%.17g', limit))
+end
+return n
+"""
+
+# ARGV: lock key, token. Releases the rebuild lock only if this worker still holds it.
+_UNLOCK = r"""
+if redis.call('GET', ARGV[1]) == ARGV[2] then return redis.call('DEL', ARGV[1]) end
+return 0
+"""
+
+
+def _glob_escape(text: str) -> str:
+    return "".join("\\" + ch if ch in "*?[]\\" else ch for ch in text)
+
+
+def _decayed(score: float, exponent: float) -> float:
+    """``score * 2 ** exponent`` without overflow in the intermediate power."""
+    try:
+        return score * math.pow(2.0, exponent)
+    except OverflowError:
+        if score <= 0:
+            return 0.0
+        try:
+            return math.pow(2.0, math.log2(score) + exponent)
+        except OverflowError:
+            return math.inf
+
+
+class RedisCounters(Counters):
+    def __init__(
+        self,
+        url: str,
+        store: Store,
+        half_life_hours: float = 6.0,
+        dedupe_seconds: float = 1800.0,
+        reader_events_per_minute: int = READER_EVENTS_PER_MINUTE,
+        *,
+        prefix: str = "np:",
+        worker_timeout: float = WORKER_TIMEOUT,
+        socket_timeout: float = 5.0,
+        connect_timeout: float = 2.0,
+    ):
+        if half_life_hours <= 0:
+            raise ValueError("half-life must be positive")
+        self.store = store
+        self.half_life = half_life_hours * 3600.0
+        self.dedupe_seconds = float(dedupe_seconds)
+        self.reader_cap = int(reader_events_per_minute)
+        self.prefix = prefix
+        self.worker_timeout = float(worker_timeout)
+        self.worker_id = f"{socket.gethostname()}:{os.getpid()}:{uuid.uuid4().hex[:8]}"
+        parts = urlsplit(url)
+        self._where = f"{parts.hostname}:{parts.port or 6379}" if parts.hostname else parts.path
+        self._r = redis.Redis.from_url(
+            url,
+            decode_responses=False,
+            socket_timeout=socket_timeout,
+            socket_connect_timeout=connect_timeout,
+            # One immediate retry covers a pooled connection that went stale (Redis restarted); more would
+            # only delay the error when Redis is down.
+            retry=Retry(NoBackoff(), 1, supported_errors=(redis.exceptions.ConnectionError,)),
+            retry_on_timeout=False,
+            health_check_interval=30,
+        )
+        self._record = self._r.register_script(_RECORD)
+        self._replay = self._r.register_script(_REPLAY)
+        self._top = self._r.register_script(_TOP)
+        self._counts = self._r.register_script(_COUNTS)
+        self._sync = self._r.register_script(_SYNC)
+        self._forget = self._r.register_script(_FORGET)
+        self._prune = self._r.register_script(_PRUNE)
+        self._unlock = self._r.register_script(_UNLOCK)
+        weights: list = [len(WEIGHTS)]
+        for kind, weight in WEIGHTS.items():
+            weights += [kind, weight]
+        self._header = [
+            prefix,
+            self.worker_id,
+            self.half_life,
+            REBASE_EXPONENT,
+            self.dedupe_seconds,
+            self.reader_cap,
+            max(1, math.ceil(self.dedupe_seconds)) + 60,
+            *weights,
+        ]
+        self._pending: list[tuple[int, str, datetime]] = []  # counted, not yet in the store
+        self._live: dict[int, list[int]] = {}  # the same per article, [views, shares]: mirrors pending:{wid}
+        self._registered = False  # this worker has put itself in the workers set before
+        self._dirty = False  # pending:{wid} may differ from self._live (a call failed half-way)
+        self._lock = threading.Lock()  # held across the Redis calls that touch pending:{wid}
+
+    # -- plumbing ----------------------------------------------------------------------------------------
+    @contextmanager
+    def _redis(self, what: str):
+        try:
+            yield
+        except (redis.exceptions.ConnectionError, redis.exceptions.TimeoutError) as exc:
+            raise RedisUnavailable(f"Redis at {self._where} is unavailable ({what}): {exc}") from exc
+
+    def _sync_locked(self) -> None:
+        """Make pending:{wid} equal to this worker's unflushed counts; heartbeat; reap dead workers."""
+        args: list = [self.prefix, self.worker_id, self.worker_timeout]
+        for aid, (views, shares) in self._live.items():
+            if views:
+                args += [f"{aid}:view", views]
+            if shares:
+                args += [f"{aid}:share", shares]
+        self._dirty = True
+        with self._redis("sync"):
+            self._sync(args=args)
+        self._dirty = False
+        self._registered = True
+
+    # -- ingest ------------------------------------------------------------------------------------------
+    def record_many(self, events: Sequence[Event]) -> list[bool]:
+        out = [False] * len(events)
+        args = list(self._header)
+        sent: list[int] = []
+        for idx, ev in enumerate(events):
+            if ev.kind not in WEIGHTS or _is_bot(ev.user_agent):
+                continue
+            sent.append(idx)
+            args += (ev.article_id, ev.kind, ev.reader, epoch(ev.at), len(ev.scopes), *ev.scopes)
+        if not sent:
+            return out
+        with self._lock:
+            try:
+                with self._redis("record"):
+                    flags, fresh = self._record(args=args)
+            except Exception:
+                self._dirty = True  # the script may have run; the next flush re-syncs pending:{wid}
+                raise
+            for flag, idx in zip(flags, sent):
+                if flag == 49:  # b"1"
+                    ev = events[idx]
+                    out[idx] = True
+                    self._pending.append((ev.article_id, ev.kind, ev.at))
+                    live = self._live.get(ev.article_id)
+                    if live is None:
+                        live = self._live[ev.article_id] = [0, 0]
+                    live[0 if ev.kind == "view" else 1] += 1
+            if fresh and self._registered:
+                # Reaped while holding unflushed events: the hash only has this batch, publish the rest.
+                self._sync_locked()
+            self._registered = True
+        return out
+
+    # -- reads -------------------------------------------------------------------------------------------
+    def _key(self, scope: int | None) -> str:
+        return f"{self.prefix}hot:g" if scope is None else f"{self.prefix}hot:c:{scope}"
+
+    def top(self, n: int, scope: int | None = None, now: float | None = None) -> list[tuple[int, float]]:
+        if n <= 0:
+            return []
+        now = time.time() if now is None else now
+        with self._redis("top"):
+            t0, flat = self._top(args=[self.prefix, self._key(scope), n])
+        if not flat:
+            return []
+        exponent = -(now - float(t0)) / self.half_life if t0 is not None else 0.0
+        return [(int(flat[i]), _decayed(float(flat[i + 1]), exponent)) for i in range(0, len(flat), 2)]
+
+    def counts(self, article_id: int) -> tuple[int, int]:
+        views, shares = self.store.stats(article_id)
+        with self._redis("counts"):
+            pv, ps = self._counts(args=[self.prefix, article_id, self.worker_timeout, "view", "share"])
+        return views + int(pv), shares + int(ps)
+
+    def pending_delta(self, article_id: int) -> tuple[int, int]:
+        """This worker's counted events for the article that are not yet in the store."""
+        with self._lock:
+            pv, ps = self._live.get(article_id, (0, 0))
+        return pv, ps
+
+    # -- persistence -------------------------------------------------------------------------------------
+    def flush(self) -> int:
+        with self._lock:
+            batch, self._pending = self._pending, []
+        failure: Exception | None = None
+        if batch:
+            try:
+                self.store.add_events(batch)
+            except Exception as exc:
+                failure = exc
+                with self._lock:  # keep them for the next try; nothing is lost
+                    self._pending = batch + self._pending
+            else:
+                with self._lock:
+                    for aid, kind, _ in batch:
+                        live = self._live[aid]
+                        live[0 if kind == "view" else 1] -= 1
+                        if live == [0, 0]:
+                            del self._live[aid]
+                    self._dirty = True
+        with self._lock:
+            if self._dirty or self._live:  # also the heartbeat that keeps our pending counts alive
+                try:
+                    self._sync_locked()
+                except RedisUnavailable:
+                    if failure is None:
+                        raise
+        if failure is not None:
+            raise failure
+        return len(batch)
+
+    def load(self, now: datetime | None = None, scopes_of=None) -> int:
+        """Nothing to do while Redis holds the scores; rebuild them from the store if Redis lost them."""
+        with self._redis("load"):
+            if self._r.exists(self._key(None)):
+                return 0
+        now = now or datetime.now(timezone.utc).replace(tzinfo=None)
+        events = self.store.events_since(now - timedelta(seconds=self.half_life * 10))
+        if not events:
+            return 0
+        lock, token = f"{self.prefix}rebuild", uuid.uuid4().hex
+        with self._redis("load"):
+            if not self._r.set(lock, token, nx=True, ex=600):
+                return 0  # another worker is rebuilding
+            try:
+                if self._r.exists(self._key(None)):
+                    return 0  # rebuilt by a worker that held the lock just before us
+                return self._replay_events(events, scopes_of)
+            finally:
+                self._unlock(args=[lock, token])
+
+    def _replay_events(self, events, scopes_of) -> int:
+        scopes_cache: dict[int, tuple[int, ...] | None] = {}
+        header = [self.prefix, self.worker_id, self.half_life, REBASE_EXPONENT]
+        args, in_chunk, replayed = list(header), 0, 0
+        for article_id, kind, at in events:
+            if article_id not in scopes_cache:
+                scopes_cache[article_id] = scopes_of(article_id) if scopes_of else ()
+            scopes = scopes_cache[article_id]
+            if scopes is None:  # no longer published
+                continue
+            args += (article_id, WEIGHTS.get(kind, 1.0), epoch(at), len(scopes), *scopes)
+            in_chunk += 1
+            if in_chunk >= REPLAY_CHUNK:
+                replayed += self._replay(args=args)
+                args, in_chunk = list(header), 0
+        if in_chunk:
+            replayed += self._replay(args=args)
+        return replayed
+
+    def forget(self, article_id: int, scopes: Sequence[int] = ()) -> None:
+        # Every list the article may sit in, not only ``scopes``: it may have moved channels since.
+        with self._redis("forget"):
+            self._forget(args=[self.prefix, article_id])
+
+    def prune(self, threshold: float = 0.01, now: float | None = None) -> int:
+        """Forget articles whose decayed score fell below ``threshold``; memory follows activity."""
+        now = time.time() if now is None else now
+        with self._redis("prune"):
+            return int(self._prune(args=[self.prefix, self.half_life, threshold, now]))
+
+    # -- housekeeping ------------------------------------------------------------------------------------
+    def drop_all(self) -> int:
+        """Delete every key under this instance's prefix (tests, or resetting a site's counters)."""
+        dropped = 0
+        with self._redis("drop_all"):
+            batch = []
+            for key in self._r.scan_iter(match=_glob_escape(self.prefix) + "*", count=1000):
+                batch.append(key)
+                if len(batch) >= 1000:
+                    dropped += self._r.unlink(*batch)
+                    batch = []
+            if batch:
+                dropped += self._r.unlink(*batch)
+        return dropped
+
+    def close(self) -> None:
+        self._r.close()
