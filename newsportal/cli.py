@@ -5,6 +5,9 @@
     newsportal db upgrade       apply database migrations
     newsportal import FILE      import JSON lines of articles
     newsportal token create N   create an API token
+    newsportal pin CH ID        pin an article in a channel's top stories
+    newsportal quality ID       an article's quality score and why
+    newsportal source-trust K T editors' trust in a source
 """
 
 from __future__ import annotations
@@ -247,6 +250,76 @@ def token_revoke(
         console.print(f"[red]no token with prefix {prefix}[/]")
         raise typer.Exit(1)
     console.print(f"token {prefix} revoked")
+
+
+@app.command()
+def pin(
+    channel: Annotated[str, typer.Argument(help="Channel slug, e.g. news, sports.")],
+    article_id: Annotated[int, typer.Argument(help="Article id.", min=1)],
+    position: Annotated[int, typer.Option(help="Order among the channel's pins (0 first).", min=0)] = 0,
+    hours: Annotated[Optional[float], typer.Option(help="Unpin automatically after this many hours.")] = None,
+    remove: Annotated[bool, typer.Option("--remove", help="Unpin instead.")] = False,
+    data_dir: DataDir = None,
+    database_url: DbUrl = None,
+) -> None:
+    """Pin an article at the top of a channel's top-story module (or --remove the pin)."""
+    portal = _open(_settings(data_dir, database_url), start=False)
+    try:
+        ch = portal.channels.by_slug(channel)
+        if ch is None or ch.parent_id is None:
+            console.print(f"[red]unknown channel {channel!r}[/]")
+            raise typer.Exit(2)
+        if remove:
+            ok = portal.unpin(ch.id, article_id)
+            console.print("unpinned" if ok else "[yellow]was not pinned[/]")
+            raise typer.Exit(0 if ok else 1)
+        article = portal.store.get_article(article_id)
+        if article is None or article.status.value != "published":
+            console.print(f"[red]article {article_id} is not a published article[/]")
+            raise typer.Exit(2)
+        portal.pin(ch.id, article_id, actor="cli", position=position, hours=hours)
+        console.print(f"pinned {article_id} 《{article.title}》 in {ch.name}")
+    finally:
+        portal.close()
+
+
+@app.command()
+def quality(
+    article_id: Annotated[int, typer.Argument(help="Article id.", min=1)],
+    data_dir: DataDir = None,
+    database_url: DbUrl = None,
+) -> None:
+    """Show an article's quality score and why (what demotes it in hot and personal lists)."""
+    portal = _open(_settings(data_dir, database_url), start=False)
+    try:
+        article = portal.store.get_article(article_id)
+        if article is None:
+            console.print(f"[red]article {article_id} not found[/]")
+            raise typer.Exit(2)
+        q = portal.quality(article)
+        typer.echo(f"{q.score:.2f}\t{article.title}")
+        typer.echo(q.explain())
+    finally:
+        portal.close()
+
+
+@app.command("source-trust")
+def source_trust(
+    key: Annotated[str, typer.Argument(help="Source key, e.g. haihe-daily.")],
+    trust: Annotated[float, typer.Argument(help="Trust from 0 to 1.", min=0.0, max=1.0)],
+    data_dir: DataDir = None,
+    database_url: DbUrl = None,
+) -> None:
+    """Set editors' trust in a source; it scales the quality score of every article from it."""
+    portal = _open(_settings(data_dir, database_url), start=False)
+    try:
+        if key not in portal.sources_by_key:
+            console.print(f"[red]unknown source {key!r}[/]")
+            raise typer.Exit(2)
+        s = portal.store.set_source_trust(key, trust)
+        console.print(f"{s.name}: trust {s.trust:.2f}")
+    finally:
+        portal.close()
 
 
 def main() -> None:  # pragma: no cover

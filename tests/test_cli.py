@@ -11,7 +11,7 @@ runner = CliRunner()
 
 
 @pytest.mark.parametrize("cmd", [[], ["demo"], ["serve"], ["db", "upgrade"], ["import"], ["token", "create"],
-                                 ["token", "list"], ["token", "revoke"]])
+                                 ["token", "list"], ["token", "revoke"], ["pin"], ["quality"], ["source-trust"]])
 def test_every_command_has_help(cmd):
     r = runner.invoke(app, [*cmd, "--help"])
     assert r.exit_code == 0 and "Usage" in r.output
@@ -58,4 +58,26 @@ def test_synthetic_corpus_loads_in_bulk(tmp_path):
 
     store = open_store(f"sqlite:///{tmp_path / 'newsportal.sqlite3'}")
     assert store.count_articles() == 500 + sum(1 for _ in demo_items())
+    store.close()
+
+
+def test_pin_quality_and_trust_commands(tmp_path):
+    d = ["--data-dir", str(tmp_path)]
+    assert runner.invoke(app, ["demo", "--no-traffic", *d]).exit_code == 0
+    from newsportal.store import open_store
+
+    store = open_store(f"sqlite:///{tmp_path / 'newsportal.sqlite3'}")
+    art = store.get_article_by_external_id("demo-sports-002")
+    r = runner.invoke(app, ["pin", "sports", str(art.id), "--hours", "2", *d])
+    assert r.exit_code == 0 and "pinned" in r.output
+    sports = next(c for c in store.channels() if c.slug == "sports")
+    assert store.pins()[sports.id] == [art.id]
+    assert runner.invoke(app, ["pin", "sports", str(art.id), "--remove", *d]).exit_code == 0
+    assert runner.invoke(app, ["pin", "nope", str(art.id), *d]).exit_code == 2
+    assert runner.invoke(app, ["pin", "sports", "999999", *d]).exit_code == 2
+    q = runner.invoke(app, ["quality", str(art.id), *d])
+    assert q.exit_code == 0 and "来源可信度" in q.output
+    assert runner.invoke(app, ["source-trust", "qiumi-laowang", "0.3", *d]).exit_code == 0
+    assert next(s for s in store.sources() if s.key == "qiumi-laowang").trust == 0.3
+    assert runner.invoke(app, ["source-trust", "nobody", "0.3", *d]).exit_code == 2
     store.close()

@@ -6,8 +6,10 @@ counters keep in one process lives in Redis instead, so any number of workers (a
 Round trips
     :meth:`record_many` filters bots and unknown kinds in Python, then sends the whole batch to one Lua
     script (``EVALSHA``, all events as ARGV): dedupe, flood cap, scoring and live counts happen atomically
-    on the server, so a batch of 1000 events costs one round trip. :meth:`top`, :meth:`counts`,
-    :meth:`forget` and the post-flush sync are one script call each.
+    on the server, so a batch of 1000 events costs one round trip. Inside the script, score increments
+    are summed per (set, article) and written once per batch, so a popular article costs one ``ZINCRBY``
+    per scope per batch. :meth:`top`, :meth:`counts`, :meth:`forget` and the post-flush sync are one
+    script call each.
 
 Keys (all under ``prefix``, ``np:`` by default)
     ``hot:g``                 sorted set, global scope: article id -> score
@@ -43,11 +45,12 @@ Counts across workers
     run under the same lock), so the hash heals itself on the next flush after any error.
 
     A worker that dies loses its unflushed events (as the embedded counters would); its ``pending`` hash
-    then stops counting once its heartbeat (refreshed by every record and flush) is older than
-    ``worker_timeout`` and is deleted by the next flush of any worker. A live worker found reaped (idle
-    longer than the timeout while holding events) republishes its buffer on its next call. The only
-    inexactness is a window of a few milliseconds during each flush, between the database commit and the
-    sync, in which a concurrent ``counts`` may see that batch twice; totals never drift.
+    keeps counting them until its heartbeat (refreshed by every record and by every flush while it holds
+    events) is older than ``worker_timeout`` (60 s), and is deleted by the next flush of any worker. A
+    live worker found reaped (idle longer than the timeout while holding events) republishes its buffer on
+    its next call. Otherwise the only inexactness is the moment of a flush: the database commit and the
+    sync are two steps and ``counts`` reads the database and Redis one after the other, so a concurrent
+    read may see one batch twice or not at all for a few milliseconds. Totals never drift.
 
 Restart and data loss
     Scores live in Redis, so :meth:`load` after a worker restart does nothing. If the global set is gone
@@ -104,7 +107,8 @@ class RedisUnavailable(ConnectionError):
 
 # -- Lua -------------------------------------------------------------------------------------------------
 # Shared by the record and replay scripts. ARGV[1] prefix, ARGV[2] worker id, ARGV[3] half-life (s),
-# ARGV[4] rebase exponent.
+# ARGV[4] rebase exponent. Increments are summed per (set, article) in a Lua table and written once per
+# batch (``apply``): a popular article costs one ZINCRBY per scope per batch, not one per event.
 _SCORING = r"""
 local P = ARGV[1]
 local HL = tonumber(ARGV[3])
@@ -113,18 +117,21 @@ local REG = P .. 'hot:keys'
 local T0KEY = P .. 't0'
 local GLOBAL = P .. 'hot:g'
 local t0 = tonumber(redis.call('GET', T0KEY))
-local registered = {}
+local acc = {}  -- set key -> {article -> amount}
+local scope_keys = {}  -- '3,17' -> {P .. 'hot:c:3', P .. 'hot:c:17'}
 
 local function fmt(x) return string.format('%.17g', x) end
 
-local function register(key)
-  if not registered[key] then
-    registered[key] = true
+local function apply()
+  for key, amounts in pairs(acc) do
     redis.call('SADD', REG, key)
+    for aid, amount in pairs(amounts) do redis.call('ZINCRBY', key, fmt(amount), aid) end
   end
+  acc = {}
 end
 
 local function rebase(new_t0)
+  apply()
   local factor = 2 ^ (-(new_t0 - t0) / HL)
   for _, key in ipairs(redis.call('SMEMBERS', REG)) do
     local r = redis.call('ZRANGE', key, 0, -1, 'WITHSCORES')
@@ -147,32 +154,38 @@ local function rebase(new_t0)
   redis.call('SET', T0KEY, fmt(t0))
 end
 
--- weight * 2^((at - t0)/HL) onto the global set and the sets of ARGV[first .. first + n - 1]
-local function score(aid, weight, at, first, n)
+local function add(key, aid, amount)
+  local amounts = acc[key]
+  if not amounts then
+    amounts = {}
+    acc[key] = amounts
+  end
+  amounts[aid] = (amounts[aid] or 0) + amount
+end
+
+-- weight * 2^((at - t0)/HL) onto the global set and the set of each scope in ``scopes`` ('3,17' or '')
+local function score(aid, weight, at, scopes)
   if not t0 then
     t0 = at
     redis.call('SET', T0KEY, fmt(t0))
   end
   if (at - t0) / HL > REBASE then rebase(at) end
-  local amount = fmt(weight * 2 ^ ((at - t0) / HL))
-  redis.call('ZINCRBY', GLOBAL, amount, aid)
-  register(GLOBAL)
-  for j = first, first + n - 1 do
-    local key = P .. 'hot:c:' .. ARGV[j]
-    redis.call('ZINCRBY', key, amount, aid)
-    register(key)
+  local amount = weight * 2 ^ ((at - t0) / HL)
+  add(GLOBAL, aid, amount)
+  if scopes ~= '' then
+    local keys = scope_keys[scopes]
+    if not keys then
+      keys = {}
+      for scope in string.gmatch(scopes, '[^,]+') do keys[#keys + 1] = P .. 'hot:c:' .. scope end
+      scope_keys[scopes] = keys
+    end
+    for j = 1, #keys do add(keys[j], aid, amount) end
   end
-end
-
-local function heartbeat(wid)
-  local tm = redis.call('TIME')
-  local now = tonumber(tm[1]) + tonumber(tm[2]) / 1000000
-  return redis.call('ZADD', P .. 'workers', fmt(now), wid), now
 end
 """
 
 # ARGV[5] dedupe window (s), [6] events per reader-minute, [7] seen TTL (s), [8] number of kinds k,
-# then k (kind, weight) pairs, then per event: article, kind, reader, at, n scopes, scope_1 .. scope_n.
+# then k (kind, weight) pairs, then 5 per event: article, kind, reader, at, scopes ('3,17' or '').
 # Returns {flags, fresh}: one '1'/'0' per event, and 1 when this worker was not registered before.
 _RECORD = _SCORING + r"""
 local WID = ARGV[2]
@@ -185,9 +198,10 @@ for _ = 1, tonumber(ARGV[8]) do
   W[ARGV[i]] = tonumber(ARGV[i + 1])
   i = i + 2
 end
-local PENDING = P .. 'pending:' .. WID
-local fresh = heartbeat(WID)
+local tm = redis.call('TIME')
+local fresh = redis.call('ZADD', P .. 'workers', fmt(tonumber(tm[1]) + tonumber(tm[2]) / 1000000), WID)
 local touched = {}
+local pending = {}
 local out = {}
 
 local function prune_seen(skey, at)
@@ -203,7 +217,6 @@ end
 while i <= #ARGV do
   local aid, kind, reader = ARGV[i], ARGV[i + 1], ARGV[i + 2]
   local at = tonumber(ARGV[i + 3])
-  local ns = tonumber(ARGV[i + 4])
   local field = aid .. ':' .. kind
   local ok = true
   if WINDOW > 0 then
@@ -216,38 +229,39 @@ while i <= #ARGV do
       if not touched[skey] then
         touched[skey] = true
         redis.call('EXPIRE', skey, SEEN_TTL)
-        if redis.call('HLEN', skey) > 512 then prune_seen(skey, at) end
+        if last == false and redis.call('HLEN', skey) > 512 then prune_seen(skey, at) end
       end
     end
   end
   if ok then
     local rkey = P .. 'rate:' .. reader .. ':' .. string.format('%d', math.floor(at / 60))
-    local used = redis.call('INCR', rkey)
-    if used == 1 then redis.call('EXPIRE', rkey, 120) end
+    local used = 1
+    if not redis.call('SET', rkey, 1, 'EX', 120, 'NX') then used = redis.call('INCR', rkey) end
     if used > CAP then ok = false end
   end
   if ok then
-    score(aid, W[kind], at, i + 5, ns)
-    redis.call('HINCRBY', PENDING, field, 1)
+    score(aid, W[kind], at, ARGV[i + 4])
+    pending[field] = (pending[field] or 0) + 1
     out[#out + 1] = '1'
   else
     out[#out + 1] = '0'
   end
-  i = i + 5 + ns
+  i = i + 5
 end
+apply()
+local pkey = P .. 'pending:' .. WID
+for field, n in pairs(pending) do redis.call('HINCRBY', pkey, field, n) end
 return {table.concat(out), fresh}
 """
 
-# Rebuild after data loss: per event article, weight, at, n scopes, scope_1 .. scope_n (from ARGV[5]).
+# Rebuild after data loss: 4 per event from ARGV[5]: article, weight, at, scopes ('3,17' or '').
 _REPLAY = _SCORING + r"""
-local i = 5
 local n = 0
-while i <= #ARGV do
-  local ns = tonumber(ARGV[i + 3])
-  score(ARGV[i], tonumber(ARGV[i + 1]), tonumber(ARGV[i + 2]), i + 4, ns)
+for i = 5, #ARGV, 4 do
+  score(ARGV[i], tonumber(ARGV[i + 1]), tonumber(ARGV[i + 2]), ARGV[i + 3])
   n = n + 1
-  i = i + 4 + ns
 end
+apply()
 return n
 """
 
@@ -321,6 +335,11 @@ _UNLOCK = r"""
 if redis.call('GET', ARGV[1]) == ARGV[2] then return redis.call('DEL', ARGV[1]) end
 return 0
 """
+
+
+@functools.lru_cache(maxsize=4096)
+def _scopes_arg(scopes: tuple[int, ...]) -> str:
+    return ",".join(str(int(s)) for s in scopes)
 
 
 def _glob_escape(text: str) -> str:
@@ -434,7 +453,7 @@ class RedisCounters(Counters):
             if ev.kind not in WEIGHTS or _is_bot(ev.user_agent):
                 continue
             sent.append(idx)
-            args += (ev.article_id, ev.kind, ev.reader, epoch(ev.at), len(ev.scopes), *ev.scopes)
+            args += (ev.article_id, ev.kind, ev.reader, epoch(ev.at), _scopes_arg(tuple(ev.scopes)))
         if not sent:
             return out
         with self._lock:
@@ -511,6 +530,7 @@ class RedisCounters(Counters):
                 try:
                     self._sync_locked()
                 except RedisUnavailable:
+                    # The batch is in the store either way (not retried); ``_dirty`` keeps the re-sync due.
                     if failure is None:
                         raise
         if failure is not None:
@@ -547,7 +567,7 @@ class RedisCounters(Counters):
             scopes = scopes_cache[article_id]
             if scopes is None:  # no longer published
                 continue
-            args += (article_id, WEIGHTS.get(kind, 1.0), epoch(at), len(scopes), *scopes)
+            args += (article_id, WEIGHTS.get(kind, 1.0), epoch(at), _scopes_arg(tuple(scopes)))
             in_chunk += 1
             if in_chunk >= REPLAY_CHUNK:
                 replayed += self._replay(args=args)

@@ -89,7 +89,7 @@ MEASURE_JS = r"""
   };
   const ratio = (a, b) => { const x = lum(a), y = lum(b); return (Math.max(x, y) + 0.05) / (Math.min(x, y) + 0.05); };
   const shown = (el) => {
-    if (el.closest('template, [hidden], [aria-hidden="true"] .qr')) return false;
+    if (el.closest('template, [hidden]')) return false;
     const r = el.getBoundingClientRect();
     if (r.width < 2 || r.height < 2) return false;
     const s = getComputedStyle(el);
