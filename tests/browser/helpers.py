@@ -124,7 +124,9 @@ MEASURE_JS = r"""
   for (const el of document.body.querySelectorAll(sel)) {
     if (!shown(el)) continue;
     const r = el.getBoundingClientRect();
-    controls.push({ el: label(el), width: r.width, height: r.height, text: (el.innerText || '').trim(),
+    const words = el.labels && el.labels.length ? Array.from(el.labels).map((l) => l.innerText).join(' ')
+                                                : (el.innerText || '');
+    controls.push({ el: label(el), width: r.width, height: r.height, text: words.trim(),
                     name: el.getAttribute('aria-label') || '' });
   }
   const positioned = [];
