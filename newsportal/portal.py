@@ -50,6 +50,8 @@ class Portal:
         self._listeners: list[Callable[[Article | None], None]] = []
         self._write_lock = threading.RLock()
         self._last_refresh = utcnow()
+        #: article id -> (updated_at, status, story, channel) last seen or written by this process
+        self._own_writes: dict[int, tuple] = {}
 
     @property
     def published(self) -> Catalog:
@@ -79,6 +81,8 @@ class Portal:
 
     def _sync_index(self, progress) -> None:
         """Make the on-disk index hold exactly the published articles (after a crash or a schema change)."""
+        if not self.index.writable:
+            return  # the process that writes the index keeps it in line
         indexed = self.index.ids()
         live = set(iter(self.catalog))
         if indexed - live:
@@ -114,26 +118,35 @@ class Portal:
         """Take in articles written by other processes (a CLI import, another worker); returns how many.
 
         Rows written in the last few seconds are looked at again, so a story id set just after the article
-        row is not missed. Changes this process made itself compare equal and cost nothing.
+        row is not missed. Writes this process made itself are recognised by their ``updated_at`` and cost
+        nothing. If this process holds the index's write lock, it indexes (and if needed clusters) the others'
+        articles, since they could not.
         """
         now = utcnow()
         rows = self.store.changed_since(self._last_refresh - timedelta(seconds=10))
         self._last_refresh = now
         changed = 0
-        for aid, status, channel_id, story_id, published, source_id, title in rows:
-            old = self.catalog.get(aid)
+        to_index: list[int] = []
+        for aid, status, channel_id, story_id, published, source_id, title, updated in rows:
+            version = (updated, status, story_id, channel_id)
+            if self._own_writes.get(aid) == version:
+                continue
+            self._own_writes[aid] = version
+            changed += 1
             if status == ArticleStatus.PUBLISHED.value:
-                new = self._entry(channel_id, story_id or aid, published, source_id, title)
-                if old is None or (old.channel_id, old.story_id, old.source_id, old.published) != (
-                    new.channel_id, new.story_id, new.source_id, new.published
-                ):
-                    self.catalog.put(aid, new)
-                    changed += 1
-            elif old is not None:
+                self.catalog.put(aid, self._entry(channel_id, story_id or aid, published, source_id, title))
+                to_index.append(aid)
+            elif aid in self.catalog:
                 self.catalog.drop(aid)
                 self.stories.remove(aid)
+                self.index.delete(aid)
                 self.counters.forget(aid, self.channel_scopes(channel_id))
-                changed += 1
+        if to_index and self.index.writable:
+            with self._write_lock:
+                for doc in self.store.index_docs_by_ids(to_index):
+                    if doc.story_id is None:
+                        self._cluster(doc)
+                    self.index.upsert(doc)
         pins = self.store.pins()
         if pins != self.pins:  # pins set elsewhere, or expired
             self.pins = pins
@@ -159,6 +172,7 @@ class Portal:
             self.personal.flush()
         finally:
             self.counters.close()
+            self.index.close()
             self.store.close()
 
     # -- the tail of the publish flow ----------------------------------------------------------------
@@ -169,12 +183,14 @@ class Portal:
     def article_changed(self, article: Article) -> None:
         """Bring every derived view in line with one written article: story, index, catalogue, listeners."""
         with self._write_lock:
+            story = article.story_id
             if article.status is ArticleStatus.PUBLISHED:
                 doc = self.store.index_doc(article)
-                self._cluster(doc)
+                story = self._cluster(doc)
                 self.index.upsert(doc)
             else:
                 self._unpublish(article)
+            self._own_writes[article.id] = (article.updated_at, article.status.value, story, article.channel_id)
         for listener in self._listeners:
             listener(article)
 

@@ -26,6 +26,24 @@ def test_refresh_picks_up_another_process_writes(store):
     a, _ = save_article(cli, sample_draft(external_id="x"), actor="cli", publish_now=True)
     assert a.id not in server.catalog
     assert server.refresh() == 1 and a.id in server.catalog and purged == [None]
+    assert server.search("智慧公交")[1] == 1  # the server indexed what the other process wrote
     assert server.refresh() == 0  # nothing new
     withdraw(cli, a.id)
     assert server.refresh() == 1 and a.id not in server.catalog
+
+
+def test_a_second_process_opens_the_index_read_only(store, tmp_path):
+    from newsportal.demo.load import install_catalog
+
+    install_catalog(store)
+    settings = Settings(data_dir=tmp_path, site_url="http://testserver")
+    server = Portal(settings, store).start()
+    cli = Portal(settings, store).start()
+    assert server.index.writable and not cli.index.writable
+    a, _ = save_article(cli, sample_draft(external_id="y"), actor="cli", publish_now=True)
+    assert cli.index.upsert(cli.store.index_doc(a)) is False
+    server.refresh()
+    cli.index.refresh()
+    assert server.search("智慧公交")[1] == 1 and cli.search("智慧公交")[1] == 1
+    cli.close()
+    server.close()

@@ -12,14 +12,13 @@ with their counts. More-like-this queries (相关推荐) start from it, and stor
 
 from __future__ import annotations
 
-import contextlib
 import json
+import logging
 import math
 import shutil
 import threading
-import time
 from collections import Counter
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable
 from pathlib import Path
 
 import tantivy
@@ -27,8 +26,8 @@ import tantivy
 from newsportal.store import IndexDoc
 from newsportal.text import tokenize
 
+log = logging.getLogger(__name__)
 SCHEMA_VERSION = 1
-LOCK_WAIT_SECONDS = 30.0
 SIGNATURE_TERMS = 40
 TITLE_BOOST = 3  # a title term counts as this many body occurrences in the signature
 
@@ -54,15 +53,13 @@ def _schema() -> tantivy.Schema:
     return sb.build()
 
 
-class IndexBusy(RuntimeError):
-    """Another process kept the index's write lock longer than :data:`LOCK_WAIT_SECONDS`."""
-
-
 class TextIndex:
     """One index; ``path=None`` keeps it in memory (tests, tools).
 
-    The write lock is taken per write and released at once (about 10 ms for one article), so the server and
-    a CLI import can both write to one on-disk index; readers see a write after the next :meth:`refresh`.
+    One process writes an on-disk index: the first to open it keeps tantivy's write lock (a long-lived writer
+    costs a fixed 15 MB; opening one per write fragments the heap by about 1 MB each time). Any other process
+    (a CLI import while the server runs) opens it read-only: its writes return False and reach the index
+    through the writing process, which picks changed articles up from the store (``Portal.refresh``).
     """
 
     def __init__(self, path: Path | None = None, writer_heap: int = 15_000_000):
@@ -74,37 +71,38 @@ class TextIndex:
             path.mkdir(parents=True, exist_ok=True)
             meta = path / "newsportal.json"
             fresh = not meta.exists() or json.loads(meta.read_text()).get("schema") != SCHEMA_VERSION
-            if fresh:  # a different schema version: start over (the caller rebuilds from the store)
+            if fresh:
+                # a different schema version: start over (the caller re-indexes from the store)
                 shutil.rmtree(path)
                 path.mkdir(parents=True)
                 meta.write_text(json.dumps({"schema": SCHEMA_VERSION}))
             self.index = tantivy.Index(self.schema, path=str(path), reuse=True)
         else:
             self.index = tantivy.Index(self.schema)
+        self._writer: tantivy.IndexWriter | None = None
+        self._acquire()
         self.index.reload()
 
-    @contextlib.contextmanager
-    def _writing(self, heap: int | None = None) -> Iterator[tantivy.IndexWriter]:
-        """Hold the write lock for one batch of changes, commit them, release the lock."""
-        with self._lock:
-            deadline = time.monotonic() + LOCK_WAIT_SECONDS
-            while True:
-                try:
-                    writer = self.index.writer(heap_size=heap or self.writer_heap, num_threads=1)
-                    break
-                except ValueError as exc:  # tantivy reports a held lock as ValueError("…LockBusy…")
-                    if "LockBusy" not in str(exc) or time.monotonic() > deadline:
-                        raise IndexBusy(f"search index is locked by another writer: {exc}") from exc
-                    time.sleep(0.05)
+    def _acquire(self) -> bool:
+        if self._writer is None:
             try:
-                yield writer
-                writer.commit()
-            except BaseException:
-                writer.rollback()
-                raise
-            finally:
-                writer.wait_merging_threads()  # consumes the writer: the lock is released here
-            self.index.reload()
+                self._writer = self.index.writer(heap_size=self.writer_heap, num_threads=1)
+            except ValueError as exc:  # tantivy reports a held lock as ValueError("…LockBusy…")
+                if "LockBusy" not in str(exc):
+                    raise
+                log.info("search index %s is written by another process; opened read-only", self.path)
+        return self._writer is not None
+
+    @property
+    def writable(self) -> bool:
+        return self._writer is not None
+
+    def close(self) -> None:
+        """Release the write lock (waits for background merges)."""
+        with self._lock:
+            if self._writer is not None:
+                self._writer.wait_merging_threads()
+                self._writer = None
 
     def refresh(self) -> None:
         """See commits made by other processes."""
@@ -121,33 +119,56 @@ class TextIndex:
             sig=json.dumps({"terms": sig, "tags": list(doc.tags)}, ensure_ascii=False),
         )
 
-    def upsert(self, doc: IndexDoc) -> None:
-        """Add or replace one article; it is searchable on return."""
+    def _commit_locked(self) -> None:
+        try:
+            self._writer.commit()
+        except BaseException:
+            self._writer.rollback()
+            raise
+        self.index.reload()
+
+    def upsert(self, doc: IndexDoc) -> bool:
+        """Add or replace one article; it is searchable on return. False when read-only."""
         document = self._document(doc)
-        with self._writing() as writer:
-            writer.delete_documents_by_term("id", doc.id)
-            writer.add_document(document)
+        with self._lock:
+            if not self._acquire():
+                return False
+            self._writer.delete_documents_by_term("id", doc.id)
+            self._writer.add_document(document)
+            self._commit_locked()
+        return True
 
     def add_many(self, docs: Iterable[IndexDoc], progress=None) -> int:
         """Add (or replace) many articles in one commit: bulk loads and start-up repair."""
         n = 0
-        with self._writing(heap=128_000_000) as writer:
+        with self._lock:
+            if not self._acquire():
+                return 0
             for doc in docs:
-                writer.delete_documents_by_term("id", doc.id)
-                writer.add_document(self._document(doc))
+                self._writer.delete_documents_by_term("id", doc.id)
+                self._writer.add_document(self._document(doc))
                 n += 1
                 if progress:
                     progress(1)
+            self._commit_locked()
         return n
 
-    def delete(self, *article_ids: int) -> None:
-        with self._writing() as writer:
+    def delete(self, *article_ids: int) -> bool:
+        with self._lock:
+            if not self._acquire():
+                return False
             for article_id in article_ids:
-                writer.delete_documents_by_term("id", article_id)
+                self._writer.delete_documents_by_term("id", article_id)
+            self._commit_locked()
+        return True
 
-    def clear(self) -> None:
-        with self._writing() as writer:
-            writer.delete_all_documents()
+    def clear(self) -> bool:
+        with self._lock:
+            if not self._acquire():
+                return False
+            self._writer.delete_all_documents()
+            self._commit_locked()
+        return True
 
     # -- reads -----------------------------------------------------------------------------------------
     def __len__(self) -> int:

@@ -413,12 +413,12 @@ class Store:
             ]
 
     def changed_since(self, since: datetime) -> list[tuple]:
-        """(id, status, channel, story, published, source, title) of articles written since ``since``."""
+        """(id, status, channel, story, published, source, title, updated) of articles written since ``since``."""
         with self.session() as s:
             return [
                 tuple(r) for r in s.execute(
                     select(ArticleRow.id, ArticleRow.status, ArticleRow.channel_id, ArticleRow.story_id,
-                           ArticleRow.published_at, ArticleRow.source_id, ArticleRow.title)
+                           ArticleRow.published_at, ArticleRow.source_id, ArticleRow.title, ArticleRow.updated_at)
                     .where(ArticleRow.updated_at >= since)
                     .order_by(ArticleRow.updated_at)
                 )

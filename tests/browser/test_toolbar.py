@@ -292,13 +292,17 @@ def test_keyboard_only_walk_through_the_toolbar(page, live_server):
     assert page.locator("section.np-a11y").is_visible()
 
 
-def test_toolbar_reflows_at_320_px(browser, live_server):
-    ctx = new_context(browser, viewport={"width": 320, "height": 640}, base_url=live_server.base_url)
+@pytest.mark.parametrize("care", [False, True], ids=["std", "care"])
+@pytest.mark.parametrize("width,zoom", [(320, 100), (640, 200)])
+def test_toolbar_and_page_reflow_at_320_css_px(browser, live_server, width, zoom, care):
+    """320 CSS px of width: a 320 px screen, or 640 px at 200% page zoom (WCAG 1.4.10)."""
+    ctx = new_context(browser, viewport={"width": width, "height": 640}, base_url=live_server.base_url)
     try:
-        preset(ctx, open=True, zoom=200)
+        preset(ctx, open=True, zoom=zoom)
         page = ctx.new_page()
-        page.goto(live_server.path(ARTICLE, care=True))
+        page.goto(live_server.path(ARTICLE, care=care))
         assert page.locator("section.np-a11y").is_visible()
+        assert page.evaluate("document.body.clientWidth") == 320
         assert not has_horizontal_scroll(page)
     finally:
         ctx.close()

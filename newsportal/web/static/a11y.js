@@ -199,6 +199,7 @@
   function sync() {
     var l = toolbarLink();
     if (l) l.setAttribute("aria-expanded", settings.open && bar && !bar.hidden ? "true" : "false");
+    syncCareSwitch();
     if (!bar) return;
     var q = function (sel) { return bar.querySelector(sel); };
     q('[data-np-value="text"]').textContent = settings.text + "%";
@@ -212,7 +213,6 @@
     pressed(q('[data-np-action="point"]'), settings.point);
     pressed(q('[data-np-action="read"]'), speech.mode === "continuous");
     pressed(q('[data-np-action="pause"]'), speech.paused);
-    syncCareSwitch();
   }
   function pressed(el, on) { if (el) el.setAttribute("aria-pressed", on ? "true" : "false"); }
   function setRange(el, value, text) {
@@ -551,6 +551,7 @@
     if (!el || el === lastPointed || el.closest(".np-guide")) return;
     window.clearTimeout(pointTimer);
     pointTimer = window.setTimeout(function () {
+      if (!settings.point) return;
       lastPointed = el;
       var text = spokenName(el);
       if (text) speakAll([{ el: el, text: text }], "point");
@@ -560,7 +561,7 @@
   function togglePoint() {
     var on = !settings.point;
     if (on && !speechSupported()) { complain(MSG_UNSUPPORTED); return; }
-    if (!on) stopSpeech(false);
+    if (!on) { window.clearTimeout(pointTimer); stopSpeech(false); }
     lastPointed = null;
     change("point", on, on ? "已开启指读：鼠标指到或键盘选到的内容会被读出来" : "已关闭指读");
   }
