@@ -465,12 +465,6 @@ class Store:
             row.trust = float(trust)
             return _source(row)
 
-    def published_ids(self) -> set[int]:
-        with self.session() as s:
-            return set(
-                s.scalars(select(ArticleRow.id).where(ArticleRow.status == ArticleStatus.PUBLISHED.value))
-            )
-
     def count_articles(self, status: ArticleStatus | None = None) -> int:
         with self.session() as s:
             q = select(func.count()).select_from(ArticleRow)
@@ -692,18 +686,6 @@ class Store:
         with self.session() as s:
             row = s.get(ArticleStatsRow, article_id)
             return (row.views, row.shares) if row else (0, 0)
-
-    def stats_many(self, ids: Iterable[int]) -> dict[int, tuple[int, int]]:
-        ids = list(ids)
-        if not ids:
-            return {}
-        with self.session() as s:
-            rows = s.execute(
-                select(ArticleStatsRow.article_id, ArticleStatsRow.views, ArticleStatsRow.shares).where(
-                    ArticleStatsRow.article_id.in_(ids)
-                )
-            )
-            return {a: (v, sh) for a, v, sh in rows}
 
     # -- API tokens ----------------------------------------------------------------------------------
     def create_token(self, name: str) -> tuple[ApiToken, str]:

@@ -17,6 +17,7 @@ from starlette.requests import Request
 from starlette.responses import HTMLResponse, RedirectResponse, Response
 from starlette.routing import Route
 
+from newsportal import SITE_NAME
 from newsportal.domain import ArticleStatus, Page, SourceKind
 from newsportal.web import views
 
@@ -206,7 +207,7 @@ def _make_pages(care: bool):
             canonical = f"{portal.settings.site_url}/channel/{slug}" + (f"?page={page}" if page > 1 else "")
             ctx = base_context(request, care, "channel", canonical, portal.channels.top_of(ch))
             ctx.update(
-                heading=ch.name if ch.kind.value != "top" or ch.slug != "news" else ch.name,
+                heading=ch.name,
                 description=f"{ch.name}频道最新文章",
                 intro=None,
                 crumbs=views.breadcrumb(portal, ch, prefix, tail=None),
@@ -235,7 +236,7 @@ def _make_pages(care: bool):
             ctx = base_context(request, care, "source", canonical)
             ctx.update(
                 heading=src.name,
-                description=f"{src.name}（{kind}）在{ctx['nav'] and '山海新闻'}发布的文章",
+                description=f"{src.name}（{kind}）在{SITE_NAME}发布的文章",
                 intro=f"{kind}　{src.about}",
                 crumbs=None,
                 subchannels=None,
