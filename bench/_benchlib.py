@@ -55,7 +55,12 @@ def machine_info() -> dict:
                 mem_mb = int(line.split()[1]) // 1024
     except OSError:
         pass
+    try:
+        load = Path("/proc/loadavg").read_text().split()[:3]
+    except OSError:
+        load = None
     return {
+        "loadavg_1_5_15": load,  # other work on the machine skews timings: look here first
         "nproc": os.cpu_count(),
         "cpu_model": cpu_model,
         "mem_total_mb": mem_mb,
@@ -70,7 +75,7 @@ def rss_mb() -> dict:
     try:
         for line in Path("/proc/self/status").read_text().splitlines():
             key, _, rest = line.partition(":")
-            if key in ("VmRSS", "VmHWM"):
+            if key in ("VmRSS", "VmHWM", "RssAnon", "RssFile"):  # RssFile: mapped files (the index), reclaimable
                 out[key] = round(int(rest.split()[0]) / 1024, 1)
     except OSError:
         import resource

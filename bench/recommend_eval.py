@@ -3,6 +3,7 @@
 coverage and how fast a burst of readers reaches the hot list.
 
     .venv/bin/python bench/recommend_eval.py [--synthetic 3000] [--seed 2026] [--no-demo] [--no-redis]
+        [--no-truth-variant]
 
 Two labelled corpora, each in a throwaway SQLite portal (in-memory search index):
 
@@ -13,6 +14,11 @@ Two labelled corpora, each in a throwaway SQLite portal (in-memory search index)
 * **synthetic** — ``generate(N, seed)``, bulk-loaded as ``newsportal demo --articles`` does and clustered by
   ``Portal.start()``. Topic label = ``"<channel>/<topic>"`` (finer than the channel), story label = the
   generator's story id (about one article in twenty is a reworded copy of an earlier one).
+
+* **synthetic, ground-truth stories** (diagnostic; ``--no-truth-variant`` skips it) — the same corpus with
+  every story id preset to the ground truth before ``Portal.start()``, so the clustering is bypassed: it shows
+  what the ranking and the one-per-story rules do when the stories are right, and tests the lists'
+  deduplication on many real multi-source stories.
 
 Article ids are mapped back to labels through ``external_id``. Only the standard library and the project's
 own package are used; nothing is written outside a temporary directory except
@@ -68,12 +74,19 @@ def build_demo(tmp: Path, clock: lib.Clock):
     return portal, labels, {"articles": len(labels), "load_s": round(load_s, 2), "load": "save_article"}
 
 
-def build_synthetic(tmp: Path, n: int, seed: int, clock: lib.Clock):
-    portal = lib.new_portal(tmp / "synthetic", index_in_memory=True)
+def build_synthetic(tmp: Path, n: int, seed: int, clock: lib.Clock, truth_stories: bool = False):
+    portal = lib.new_portal(tmp / ("synthetic-truth" if truth_stories else "synthetic"), index_in_memory=True)
     t = time.perf_counter()
     truth = lib.bulk_load_synthetic(portal, n, seed, utcnow(), progress=lambda d: clock.say(f"  bulk-loaded {d}/{n}"))
     load_s = time.perf_counter() - t
-    clock.say(f"synthetic: {n} articles bulk-loaded in {load_s:.1f}s; Portal.start() indexes and clusters them")
+    if truth_stories:  # the clustering bypassed: each article gets its true story (the original's id)
+        ext = lib.ids_by_external_id(portal.store, "synthetic-")
+        lead: dict[str, int] = {}
+        for e in sorted(ext, key=ext.get):  # bulk ids follow generation order: originals first
+            lead.setdefault(truth[e][1], ext[e])
+        lib.write_story_ids(portal.store, {ext[e]: lead[truth[e][1]] for e in ext})
+    clock.say(f"synthetic: {n} articles bulk-loaded in {load_s:.1f}s; Portal.start() indexes"
+              + (" (stories preset to the ground truth)" if truth_stories else " and clusters them"))
     done = [0]
 
     def progress(k: int) -> None:
@@ -87,8 +100,9 @@ def build_synthetic(tmp: Path, n: int, seed: int, clock: lib.Clock):
     clock.say(f"synthetic: Portal.start() {start_s:.1f}s")
     ext = lib.ids_by_external_id(portal.store, "synthetic-")
     labels = {ext[e]: lab for e, lab in truth.items() if ext.get(e) in portal.catalog}
+    how = "bulk_create + ground-truth story ids + Portal.start()" if truth_stories else "bulk_create + Portal.start()"
     return portal, labels, {"articles": len(labels), "seed": seed, "load_s": round(load_s, 2),
-                            "start_s": round(start_s, 2), "load": "bulk_create + Portal.start()"}
+                            "start_s": round(start_s, 2), "load": how}
 
 
 # -- related: nDCG@10, P@5 -------------------------------------------------------------------------
@@ -206,7 +220,15 @@ def evaluate_clustering(portal, labels) -> dict:
     by_pred = defaultdict(set)
     for a in labels:
         by_pred[pred[a]].add(truth[a])
+    lead: dict[str, int] = {}
+    for a in sorted(labels):
+        lead.setdefault(truth[a], a)
+    originals = set(lead.values())
+    absorbed = sum(1 for a in originals if pred[a] != a)
     return {
+        "originals": len(originals),
+        "originals_absorbed_into_another_story": absorbed,
+        "pair_test": pair_test(portal, labels),
         "pairs_true": true_pairs, "pairs_predicted": pred_pairs, "pairs_correct": tp,
         "precision": precision, "recall": recall, "f1": f1,
         "true_multi_stories": sum(1 for c in true_multi.values() if c > 1),
@@ -214,6 +236,48 @@ def evaluate_clustering(portal, labels) -> dict:
         "largest_predicted_story": max(pred_multi.values()),
         "predicted_stories_mixing_true_stories": sum(1 for s in by_pred.values() if len(s) > 1),
         "store_catalog_story_mismatch": mismatch,
+    }
+
+
+def pair_test(portal, labels, negatives: int = 2000, positives: int = 500) -> dict:
+    """same_story() on article pairs published within the clustering window of each other: how often it says
+    "one story" for two different true stories (same topic label, or not) and for true copies."""
+    from newsportal.recommend.stories import WINDOW_HOURS, fingerprint, same_story
+
+    rng = random.Random(5)
+    ids = sorted(labels)
+    truth = {a: s for a, (_, s) in labels.items()}
+    topic = {a: t for a, (t, _) in labels.items()}
+    published = {a: portal.catalog[a].published for a in ids}
+    window = WINDOW_HOURS * 3600
+    by_story = defaultdict(list)
+    for a in ids:
+        by_story[truth[a]].append(a)
+    pos = [(m[0], b) for m in by_story.values() for b in m[1:]]
+    rng.shuffle(pos)
+    pos = pos[:positives]
+    neg = []
+    tries = 0
+    while len(neg) < negatives and tries < negatives * 50:
+        tries += 1
+        a, b = rng.sample(ids, 2)
+        if truth[a] != truth[b] and abs(published[a] - published[b]) <= window:
+            neg.append((a, b))
+    need = sorted({x for pair in pos + neg for x in pair})
+    fps = {d.id: fingerprint(d) for d in portal.store.index_docs_by_ids(need)}
+    n_docs = len(portal.index)
+
+    def says_same(a, b) -> bool:
+        df, _ = portal.index.doc_freqs(fps[a].tokens | fps[b].tokens)
+        return same_story(fps[a], fps[b], df, n_docs) > 0
+
+    same_topic = [(a, b) for a, b in neg if topic[a] == topic[b]]
+    other_topic = [(a, b) for a, b in neg if topic[a] != topic[b]]
+    rate = lambda pairs: (sum(says_same(a, b) for a, b in pairs) / len(pairs)) if pairs else None  # noqa: E731
+    return {
+        "copy_pairs": len(pos), "copy_pairs_said_same": rate(pos),
+        "different_story_same_topic_pairs": len(same_topic), "said_same_same_topic": rate(same_topic),
+        "different_story_other_topic_pairs": len(other_topic), "said_same_other_topic": rate(other_topic),
     }
 
 
@@ -476,13 +540,20 @@ def print_corpus(name: str, res: dict) -> None:
           f"true multi-article stories {c['true_multi_stories']}, predicted {c['predicted_multi_stories']} "
           f"(largest {c['largest_predicted_story']}, {c['predicted_stories_mixing_true_stories']} mix true stories); "
           f"store/catalogue story mismatches {c['store_catalog_story_mismatch']}")
+    print(f"  originals absorbed into another story: {c['originals_absorbed_into_another_story']} of {c['originals']}")
+    pt = c["pair_test"]
+    print(f"  same_story() on pairs within the window: says 'one story' for {fmt(pt['copy_pairs_said_same'])} of "
+          f"{pt['copy_pairs']} true copy pairs; for {fmt(pt['said_same_same_topic'])} of "
+          f"{pt['different_story_same_topic_pairs']} different-story pairs of one topic and "
+          f"{fmt(pt['said_same_other_topic'])} of {pt['different_story_other_topic_pairs']} of different topics")
     print("duplicate-story rate per list type (lists holding two articles of one story):")
-    print(f"  {'list type':58}{'lists':>7}{'empty':>7}{'by catalog':>12}{'by truth':>10}  ")
+    print(f"  {'list type':58}{'lists':>7}{'empty':>7}{'mean len':>9}{'by catalog':>12}{'by truth':>10}  ")
     for kind, row in res["duplicates"].items():
         flag = "" if row["dup_catalog"] == 0 else "  << NOT 0"
         if kind.startswith("related baseline"):
             flag = ""
-        print(f"  {kind:58}{row['lists']:>7}{row['empty']:>7}{row['rate_catalog']:>12.3f}{row['rate_truth']:>10.3f}{flag}")
+        print(f"  {kind:58}{row['lists']:>7}{row['empty']:>7}{row['items'] / row['lists']:>9.1f}"
+              f"{row['rate_catalog']:>12.3f}{row['rate_truth']:>10.3f}{flag}")
     p = res["extra"].get("personal", {})
     if p:
         print(f"  personal feeds: {p['feeds']} readers, mean length {p['mean_len']:.1f}; feeds with an already-read "
@@ -548,6 +619,8 @@ def main() -> int:
     ap.add_argument("--seed", type=int, default=2026)
     ap.add_argument("--no-demo", action="store_true", help="skip the hand-written demo corpus")
     ap.add_argument("--no-redis", action="store_true", help="skip the Redis counters even if reachable")
+    ap.add_argument("--no-truth-variant", action="store_true",
+                    help="skip the synthetic run whose story ids are preset to the ground truth")
     args = ap.parse_args()
 
     clock = lib.Clock()
@@ -564,6 +637,11 @@ def main() -> int:
             portal, labels, info = build_synthetic(tmp, args.synthetic, args.seed, clock)
             report["corpora"]["synthetic"] = run_corpus("synthetic", portal, labels, info, args, clock)
             portal.close()
+            if not args.no_truth_variant:
+                portal, labels, info = build_synthetic(tmp, args.synthetic, args.seed, clock, truth_stories=True)
+                name = "synthetic, ground-truth stories (clustering bypassed; diagnostic)"
+                report["corpora"][name] = run_corpus(name, portal, labels, info, args, clock)
+                portal.close()
     finally:
         shutil.rmtree(tmp, ignore_errors=True)
     report["elapsed_s"] = round(time.perf_counter() - clock.t0, 1)

@@ -304,7 +304,8 @@ def print_report(rep: dict) -> None:
               f"about {est:.1f} h at that rate")
     print(f"  restart (Portal.start() on the prepared directory): {rep['restart_s']:.1f} s")
     r = rep["rss"]
-    print(f"  RSS after loading the portal: {r['after_start']['VmRSS']} MiB (peak {r['after_start']['VmHWM']} MiB; "
+    print(f"  RSS after loading the portal: {r['after_start']['VmRSS']} MiB (anonymous {r['after_start'].get('RssAnon')}"
+          f" MiB, mapped files {r['after_start'].get('RssFile')} MiB; peak {r['after_start']['VmHWM']} MiB; "
           f"before the portal: {r['before_portal']['VmRSS']} MiB); at the end {r['end']['VmRSS']} MiB, peak "
           f"{r['end']['VmHWM']} MiB (bench/pages.py's server target for reference: < {REFERENCE_RSS_MB:.0f} MiB)")
     print()
@@ -313,6 +314,8 @@ def print_report(rep: dict) -> None:
     print(row(f"related(id, 10), {rel['ours']['n']} random articles", rel["ours"],
               f"p50 < {TARGETS['related_p50_ms']:.0f}", rel["ours"]["p50"] < TARGETS["related_p50_ms"]))
     print(row("baseline(id, 10) (reference)", rel["baseline"]))
+    print(row("article page: related(id, 8) + cards_by_ids", rel["cards"]))
+    print(f"  {'  (of which related(id, 8) alone: p50 ' + format(rel['related_8']['p50'], '.3f') + ' ms)':44}")
     for backend, res in rep["counters"].items():
         if "skipped" in res or "error" in res:
             continue
@@ -427,6 +430,10 @@ def main() -> int:
         rep["related"] = {
             "ours": timed_calls(lambda a: portal.related.related(a, 10), [(a,) for a in sample]),
             "baseline": timed_calls(lambda a: portal.related.baseline(a, 10), [(a,) for a in sample]),
+            # what the article page does next: the related list's cards from the store (8 shown)
+            "cards": timed_calls(lambda a: portal.store.cards_by_ids([x for x, _ in portal.related.related(a, 8)]),
+                                 [(a,) for a in sample[:200]], warmup=5),
+            "related_8": timed_calls(lambda a: portal.related.related(a, 8), [(a,) for a in sample[:200]], warmup=5),
         }
         clock.say(f"related: p50 {rep['related']['ours']['p50']:.2f} ms")
 

@@ -237,7 +237,7 @@ def _make_pages(care: bool):
             ctx.update(
                 heading=src.name,
                 description=f"{src.name}（{kind}）在{SITE_NAME}发布的文章",
-                intro=f"{kind}　{src.about}",
+                intro=src.about if src.about.startswith(kind) else f"{kind}　{src.about}",
                 crumbs=None,
                 subchannels=None,
                 listing=listing,
@@ -280,7 +280,7 @@ def _make_pages(care: bool):
             ctx.update(
                 heading=f"搜索：{q}" if q else "搜索",
                 description="在山海新闻中搜索文章",
-                intro=(f"找到约 {total} 篇相关文章" if q and total else ("没有找到相关文章，换个词试试。" if q else None)),
+                intro=(f"找到约 {total} 篇相关文章，多家媒体对同一事件的报道合并为一条" if q and total else ("没有找到相关文章，换个词试试。" if q else None)),
                 crumbs=None, subchannels=None, listing=listing, query=q,
                 base_path=f"{prefix}/search?q={quote(q)}", search_form=True,
             )

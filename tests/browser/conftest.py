@@ -13,11 +13,10 @@ import socket
 import threading
 import time
 from collections.abc import Iterator
-from pathlib import Path
 
 import pytest
 
-from tests.browser.pages import PAGES, Page, SCREENSHOTS
+from tests.browser.pages import SCREENSHOTS, Page
 from tests.conftest import BROWSER_UA, REQUIRE_SERVICES, make_store
 
 CHROMIUM = os.environ.get("NEWSPORTAL_CHROMIUM", "/usr/bin/chromium")
@@ -45,7 +44,10 @@ def chromium_problem() -> str | None:
         else:
             path = shutil.which(CHROMIUM) or (CHROMIUM if os.access(CHROMIUM, os.X_OK) else None)
             if path is None:
-                problem = f"chromium is not installed at {CHROMIUM} (Debian package 'chromium'; ./dev test installs it)"
+                problem = (
+                    f"chromium is not installed at {CHROMIUM} "
+                    "(Debian package 'chromium'; ./dev test installs it)"
+                )
         _state["problem"] = problem
     return _state["problem"]
 
@@ -125,8 +127,12 @@ def browser():
 
 def new_context(browser, *, viewport=DESKTOP, javascript=True, **kw):
     return browser.new_context(
-        viewport=viewport, locale="zh-CN", user_agent=BROWSER_UA, java_script_enabled=javascript,
-        reduced_motion="reduce", **kw,
+        viewport=viewport,
+        locale="zh-CN",
+        user_agent=BROWSER_UA,
+        java_script_enabled=javascript,
+        reduced_motion="reduce",
+        **kw,
     )
 
 

@@ -38,14 +38,17 @@ def describe(violations: list[dict]) -> str:
     for v in violations:
         lines.append(f"{v['id']} ({v['impact']}): {v['help']}")
         for node in v["nodes"][:5]:
-            lines.append(f"    {node['target']}: {node.get('failureSummary', '').replace(chr(10), ' | ')[:300]}")
+            lines.append(
+                f"    {node['target']}: {node.get('failureSummary', '').replace(chr(10), ' | ')[:300]}"
+            )
     return "\n".join(lines)
 
 
 def preset(context, **settings) -> None:
     """Store toolbar settings before any page script runs, as a returning reader's browser would have them."""
     context.add_init_script(
-        f"try {{ localStorage.setItem({json.dumps(SETTINGS_KEY)}, {json.dumps(json.dumps(settings))}); }} catch (e) {{}}"
+        f"try {{ localStorage.setItem({json.dumps(SETTINGS_KEY)}, {json.dumps(json.dumps(settings))}); }}"
+        " catch (e) {}"
     )
 
 
@@ -57,6 +60,25 @@ def shoot(page, name: str, full_page: bool = True) -> None:
 def open_toolbar(page) -> None:
     page.click("#a11y-toolbar-link")
     page.wait_for_selector("section.np-a11y:not([hidden])")
+
+
+def expect_status(page, text: str, timeout: float = 3000) -> None:
+    """Wait until the toolbar's status region announces ``text`` (announcements are written just after
+    the region is cleared, so screen readers notice a repeat)."""
+    page.wait_for_function(
+        "t => (document.getElementById('np-a11y-live') || {}).textContent?.includes(t)",
+        arg=text,
+        timeout=timeout,
+    )
+
+
+def expect_spoken(page, text: str, timeout: float = 3000) -> None:
+    """Wait until the recording speech stand-in's last utterance is ``text``."""
+    page.wait_for_function(
+        "t => { const l = window.__speech.log; return l.length && l[l.length - 1].text === t; }",
+        arg=text,
+        timeout=timeout,
+    )
 
 
 def has_horizontal_scroll(page) -> bool:
@@ -87,7 +109,10 @@ MEASURE_JS = r"""
     }
     return [255, 255, 255, 1];
   };
-  const ratio = (a, b) => { const x = lum(a), y = lum(b); return (Math.max(x, y) + 0.05) / (Math.min(x, y) + 0.05); };
+  const ratio = (a, b) => {
+    const x = lum(a), y = lum(b);
+    return (Math.max(x, y) + 0.05) / (Math.min(x, y) + 0.05);
+  };
   const shown = (el) => {
     if (el.closest('template, [hidden]')) return false;
     const r = el.getBoundingClientRect();
@@ -102,8 +127,10 @@ MEASURE_JS = r"""
   };
   const label = (el) => {
     const id = el.id ? '#' + el.id : '';
-    const cls = el.className && typeof el.className === 'string' ? '.' + el.className.trim().split(/\s+/).join('.') : '';
-    return el.tagName.toLowerCase() + id + cls + ' "' + (el.innerText || el.value || '').trim().slice(0, 24) + '"';
+    const cls = typeof el.className === 'string' && el.className.trim()
+      ? '.' + el.className.trim().split(/\s+/).join('.') : '';
+    const text = (el.innerText || el.value || '').trim().slice(0, 24);
+    return el.tagName.toLowerCase() + id + cls + ' "' + text + '"';
   };
   const texts = [];
   for (const el of document.body.querySelectorAll('*')) {
@@ -120,7 +147,8 @@ MEASURE_JS = r"""
     });
   }
   const controls = [];
-  const sel = 'a[href], button, summary, select, input, textarea, [role="button"], [role="switch"], [tabindex="0"]';
+  const sel = 'a[href], button, summary, select, input, textarea, '
+    + '[role="button"], [role="switch"], [tabindex="0"]';
   for (const el of document.body.querySelectorAll(sel)) {
     if (!shown(el)) continue;
     const r = el.getBoundingClientRect();
@@ -142,11 +170,13 @@ PARAGRAPHS_JS = r"""
 (sel) => {
   const out = [];
   for (const box of document.querySelectorAll(sel)) {
-    const ps = Array.from(box.children).filter((e) => e.tagName === 'P' && e.getBoundingClientRect().height > 0);
+    const ps = Array.from(box.children)
+      .filter((e) => e.tagName === 'P' && e.getBoundingClientRect().height > 0);
     for (let i = 0; i + 1 < ps.length; i++) {
       const a = ps[i].getBoundingClientRect(), b = ps[i + 1].getBoundingClientRect();
       const lh = parseFloat(getComputedStyle(ps[i]).lineHeight);
-      out.push({ gap: b.top - a.bottom, lineHeight: lh, fontSize: parseFloat(getComputedStyle(ps[i]).fontSize) });
+      const size = parseFloat(getComputedStyle(ps[i]).fontSize);
+      out.push({ gap: b.top - a.bottom, lineHeight: lh, fontSize: size });
     }
   }
   return out;
@@ -160,25 +190,37 @@ FAKE_SPEECH_JS = r"""
   let current = null;
   const fake = {
     speaking: false, paused: false, pending: false, cancelled: 0,
-    getVoices() { return [{ name: '测试普通话', lang: 'zh-CN', voiceURI: 'test-zh', localService: true, default: true }]; },
+    getVoices() {
+      return [{ name: '测试普通话', lang: 'zh-CN', voiceURI: 'test-zh', localService: true, default: true }];
+    },
     speak(u) {
       log.push({ text: u.text, lang: u.lang, rate: u.rate, volume: u.volume });
       current = u; this.speaking = true;
       setTimeout(() => { if (current === u && u.onstart) u.onstart({}); }, 0);
     },
-    cancel() { this.cancelled++; const u = current; current = null; this.speaking = false; this.paused = false;
-               if (u && u.onerror) u.onerror({ error: 'interrupted' }); },
+    cancel() {
+      this.cancelled++;
+      const u = current;
+      current = null; this.speaking = false; this.paused = false;
+      if (u && u.onerror) u.onerror({ error: 'interrupted' });
+    },
     pause() { this.paused = true; },
     resume() { this.paused = false; },
     addEventListener() {}, removeEventListener() {},
   };
-  class FakeUtterance { constructor(text) { this.text = text; this.lang = ''; this.rate = 1; this.volume = 1; this.voice = null; } }
+  class FakeUtterance {
+    constructor(text) { this.text = text; this.lang = ''; this.rate = 1; this.volume = 1; this.voice = null; }
+  }
   Object.defineProperty(window, 'speechSynthesis', { value: fake, configurable: true });
   Object.defineProperty(window, 'SpeechSynthesisUtterance', { value: FakeUtterance, configurable: true });
   window.__speech = {
     log, fake,
     end() { const u = current; current = null; fake.speaking = false; if (u && u.onend) u.onend({}); },
-    fail(code) { const u = current; current = null; fake.speaking = false; if (u && u.onerror) u.onerror({ error: code }); },
+    fail(code) {
+      const u = current;
+      current = null; fake.speaking = false;
+      if (u && u.onerror) u.onerror({ error: code });
+    },
   };
 })();
 """

@@ -21,12 +21,23 @@ class Page:
         return "/care" + path if care else path
 
 
+# Every page type the browser tests visit, in both modes where it has a 关怀版. Adding a page here puts it
+# through axe in every state, the care-mode measurements, the no-JavaScript and the reflow tests.
 PAGES = [
     Page("home", "/"),
     Page("channel", "/channel/news"),
     Page("article", "/a/{article}.html"),
     Page("source", "/source/shuma-laozhou"),
+    Page("search", "/search?q=高铁"),
+    Page("foryou", "/foryou"),
     Page("sources", "/sources"),
     Page("not-found", "/no/such/page", status=404),
     Page("help", "/accessibility", care=False),
 ]
+
+
+def named(name: str) -> Page:
+    return next(p for p in PAGES if p.name == name)
+
+
+HOME, CHANNEL, ARTICLE = named("home"), named("channel"), named("article")

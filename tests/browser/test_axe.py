@@ -20,13 +20,15 @@ from tests.browser.helpers import (
     run_axe,
     shoot,
 )
-from tests.browser.pages import PAGES
+from tests.browser.pages import ARTICLE, PAGES
 
 
 def cases():
     for i, pg in enumerate(PAGES):
         for care in (False, True) if pg.care else (False,):
-            yield pytest.param(pg, care, SCHEMES[i % len(SCHEMES)], id=f"{pg.name}-{'care' if care else 'std'}")
+            yield pytest.param(
+                pg, care, SCHEMES[i % len(SCHEMES)], id=f"{pg.name}-{'care' if care else 'std'}"
+            )
 
 
 @pytest.mark.parametrize("pg,care,scheme", list(cases()))
@@ -39,6 +41,8 @@ def test_no_axe_violations_in_any_state(browser, live_server, pg, care, scheme):
 
     def check(state, full_page=False):
         results = run_axe(page)
+        ran = {r["id"] for r in results["passes"] + results["violations"] + results["inapplicable"]}
+        assert "target-size" in ran and "color-contrast" in ran
         if results["violations"]:
             found[state] = describe(results["violations"])
         shoot(page, f"{pg.name}-{mode}-{state}", full_page=full_page)
@@ -86,14 +90,16 @@ def test_every_colour_scheme_has_enough_contrast(browser, live_server, care):
     ctx = new_context(browser, base_url=live_server.base_url)
     try:
         page = ctx.new_page()
-        page.goto(live_server.path(PAGES[2], care))
+        page.goto(live_server.path(ARTICLE, care))
         open_toolbar(page)
         page.click(".share-wechat summary")
         found = {}
         for scheme in SCHEMES:
             page.select_option("#np-a11y-contrast", scheme)
             page.focus("[data-np-action='text-up']")
-            results = run_axe(page, {"runOnly": {"type": "rule", "values": ["color-contrast", "link-in-text-block"]}})
+            results = run_axe(
+                page, {"runOnly": {"type": "rule", "values": ["color-contrast", "link-in-text-block"]}}
+            )
             if results["violations"]:
                 found[scheme] = describe(results["violations"])
         assert not found, found

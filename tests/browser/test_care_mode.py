@@ -14,7 +14,7 @@ import pytest
 
 from tests.browser.conftest import DESKTOP, new_context
 from tests.browser.helpers import MEASURE_JS, MOBILE, PARAGRAPHS_JS, open_toolbar
-from tests.browser.pages import PAGES, SCREENSHOTS
+from tests.browser.pages import ARTICLE, PAGES, SCREENSHOTS
 
 MIN_TEXT_PX = 18
 MIN_LARGEST_PX = 30
@@ -34,7 +34,9 @@ def report():
     yield
     if MEASURED:
         SCREENSHOTS.parent.mkdir(parents=True, exist_ok=True)
-        (SCREENSHOTS.parent / "care-numbers.json").write_text(json.dumps(MEASURED, ensure_ascii=False, indent=1))
+        (SCREENSHOTS.parent / "care-numbers.json").write_text(
+            json.dumps(MEASURED, ensure_ascii=False, indent=1)
+        )
 
 
 def measure(page) -> dict:
@@ -60,8 +62,18 @@ def check_numbers(name: str, m: dict) -> list[str]:
             problems.append(f"target {c['width']:.0f}x{c['height']:.0f} < {MIN_TARGET_PX}: {c['el']}")
         if not c["text"]:
             problems.append(f"control without visible words: {c['el']}")
-    seen = MEASURED.setdefault(name, {"min_text": 99, "max_text": 0, "min_lh": 9, "min_contrast": 99,
-                                      "min_target": 999, "texts": 0, "controls": 0})
+    seen = MEASURED.setdefault(
+        name,
+        {
+            "min_text": 99,
+            "max_text": 0,
+            "min_lh": 9,
+            "min_contrast": 99,
+            "min_target": 999,
+            "texts": 0,
+            "controls": 0,
+        },
+    )
     seen["min_text"] = min(seen["min_text"], min(t["size"] for t in texts))
     seen["max_text"] = max(seen["max_text"], largest)
     seen["min_lh"] = min(seen["min_lh"], min(t["ratioLH"] or 0 for t in texts))
@@ -86,7 +98,8 @@ def test_care_page_meets_the_elder_friendly_numbers(browser, live_server, pg):
             # one column: every grid on the page has a single track
             columns = page.evaluate(
                 "() => Array.from(document.querySelectorAll('.layout, .module-grid'))"
-                ".map(e => getComputedStyle(e).gridTemplateColumns.split(' ').length)")
+                ".map(e => getComputedStyle(e).gridTemplateColumns.split(' ').length)"
+            )
             problems += [f"[{label}] {n} columns" for n in columns if n != 1]
         # with the toolbar open every control of the toolbar meets the numbers too
         page.set_viewport_size(DESKTOP)
@@ -115,7 +128,9 @@ def test_care_page_has_no_popups_ads_or_app_prompts(browser, live_server, pg):
         assert not APP_PROMPT.search(text) and "广告" not in text
         if pg.name == "article":  # the WeChat QR code opens in the page flow, not over it
             page.click(".share-wechat summary")
-            assert page.evaluate("getComputedStyle(document.querySelector('.share-pop')).position") == "static"
+            assert (
+                page.evaluate("getComputedStyle(document.querySelector('.share-pop')).position") == "static"
+            )
     finally:
         ctx.close()
 
@@ -124,14 +139,15 @@ def test_care_article_paragraph_spacing(browser, live_server):
     ctx = new_context(browser, base_url=live_server.base_url)
     page = ctx.new_page()
     try:
-        page.goto(live_server.path(PAGES[2], care=True))
+        page.goto(live_server.path(ARTICLE, care=True))
         gaps = page.evaluate(PARAGRAPHS_JS, ".article-body")
         assert len(gaps) >= 3
         for g in gaps:
             assert g["gap"] >= MIN_PARAGRAPH_SPACING * g["lineHeight"] - 0.5, g
             assert g["lineHeight"] >= MIN_LINE_HEIGHT * g["fontSize"], g
         MEASURED.setdefault("article", {})["paragraph_gap_over_line_height"] = round(
-            min(g["gap"] / g["lineHeight"] for g in gaps), 2)
+            min(g["gap"] / g["lineHeight"] for g in gaps), 2
+        )
     finally:
         ctx.close()
 
@@ -140,7 +156,7 @@ def test_care_mode_switches_both_ways(browser, live_server):
     ctx = new_context(browser, base_url=live_server.base_url)
     page = ctx.new_page()
     try:
-        std = live_server.path(PAGES[2])
+        std = live_server.path(ARTICLE)
         page.goto(std)
         assert page.get_attribute("body", "class") == "standard"
         page.click("text=进入关怀版")

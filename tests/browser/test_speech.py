@@ -10,10 +10,9 @@ from __future__ import annotations
 import pytest
 
 from tests.browser.conftest import new_context
-from tests.browser.helpers import FAKE_SPEECH_JS, NO_SPEECH_JS, open_toolbar
-from tests.browser.pages import PAGES
+from tests.browser.helpers import FAKE_SPEECH_JS, NO_SPEECH_JS, expect_spoken, expect_status, open_toolbar
+from tests.browser.pages import ARTICLE, CHANNEL, HOME
 
-ARTICLE = PAGES[2]
 
 
 @pytest.fixture
@@ -34,12 +33,6 @@ def spoken(page):
 
 def end_one(page):
     page.evaluate("window.__speech.end()")
-    page.wait_for_timeout(20)
-
-
-def status(page):
-    page.wait_for_timeout(120)
-    return page.text_content("#np-a11y-live")
 
 
 def test_continuous_reading_from_the_title(speaking, live_server):
@@ -71,7 +64,7 @@ def test_continuous_reading_from_the_title(speaking, live_server):
     page.click("[data-np-action='pause']")
     assert page.evaluate("speechSynthesis.paused") is True
     assert page.get_attribute("[data-np-action='pause']", "aria-pressed") == "true"
-    assert "已暂停" in status(page)
+    expect_status(page, "已暂停")
     page.click("[data-np-action='pause']")
     assert page.evaluate("speechSynthesis.paused") is False
 
@@ -80,7 +73,7 @@ def test_continuous_reading_from_the_title(speaking, live_server):
     before = page.evaluate("speechSynthesis.cancelled")
     page.keyboard.press("Escape")
     assert page.evaluate("speechSynthesis.cancelled") > before
-    assert "已停止朗读" in status(page)
+    expect_status(page, "已停止朗读")
     assert page.get_attribute("[data-np-action='read']", "aria-pressed") == "false"
     assert page.locator(".np-reading").count() == 0
     count = len(spoken(page))
@@ -90,36 +83,32 @@ def test_continuous_reading_from_the_title(speaking, live_server):
 
 def test_stop_button(speaking, live_server):
     page = speaking
-    page.goto(live_server.path(PAGES[0]))
+    page.goto(live_server.path(HOME))
     open_toolbar(page)
     page.click("[data-np-action='read']")
     assert spoken(page)[0]["text"].startswith("标题：")
     page.click("[data-np-action='stop']")
-    assert "已停止朗读" in status(page)
+    expect_status(page, "已停止朗读")
     assert page.get_attribute("[data-np-action='read']", "aria-pressed") == "false"
 
 
 def test_point_reading_reads_what_the_pointer_or_focus_is_on(speaking, live_server):
     page = speaking
-    page.goto(live_server.path(PAGES[1]))
+    page.goto(live_server.path(CHANNEL))
     open_toolbar(page)
     page.click("[data-np-action='point']")
     assert page.get_attribute("[data-np-action='point']", "aria-pressed") == "true"
     headline = page.locator(".listing .card-title").nth(2)
     headline.hover()
-    page.wait_for_timeout(450)
-    assert spoken(page)[-1]["text"] == "链接：" + headline.inner_text()
+    expect_spoken(page, "链接：" + headline.inner_text())
     assert spoken(page)[-1]["lang"] == "zh-CN"
     # keyboard focus is read as well
     page.focus(".channel-nav a >> nth=2")
-    page.wait_for_timeout(150)
-    assert spoken(page)[-1]["text"] == "链接：" + page.inner_text(".channel-nav a >> nth=2")
+    expect_spoken(page, "链接：" + page.inner_text(".channel-nav a >> nth=2"))
     page.focus("[data-np-action='zoom-in']")
-    page.wait_for_timeout(150)
-    assert spoken(page)[-1]["text"] == "按钮：页面放大"
+    expect_spoken(page, "按钮：页面放大")
     page.focus("#np-a11y-contrast")
-    page.wait_for_timeout(150)
-    assert spoken(page)[-1]["text"] == "配色，当前为默认配色"
+    expect_spoken(page, "配色，当前为默认配色")
     # the mode is remembered on the next page
     page.click("text=体育")
     page.wait_for_url("**/channel/sports")
@@ -156,7 +145,7 @@ def test_care_article_read_aloud_switch(speaking, live_server):
     assert spoken(page)[0]["text"] == "标题：" + page.inner_text("h1")
     switch.click()  # off again
     assert switch.get_attribute("aria-checked") == "false"
-    assert "已停止朗读" in status(page)
+    expect_status(page, "已停止朗读")
     # read to the end: the switch turns itself off; the lists after the article are not read
     switch.click()
     for _ in range(80):
@@ -187,7 +176,7 @@ def test_unsupported_speech_shows_a_clear_message(browser, live_server, care):
         note = page.locator(".np-a11y [data-np-note]")
         assert note.is_visible() and "不支持语音朗读" in note.inner_text()
         page.click("[data-np-action='read']")
-        assert "不支持语音朗读" in status(page)
+        expect_status(page, "不支持语音朗读")
         page.click("[data-np-action='point']")
         assert page.get_attribute("[data-np-action='point']", "aria-pressed") == "false"
         if care:

@@ -5,10 +5,9 @@ from __future__ import annotations
 import pytest
 
 from tests.browser.conftest import new_context
-from tests.browser.helpers import has_horizontal_scroll, open_toolbar, preset
-from tests.browser.pages import PAGES
+from tests.browser.helpers import expect_status, has_horizontal_scroll, open_toolbar, preset, shoot
+from tests.browser.pages import ARTICLE, CHANNEL, HOME
 
-ARTICLE = PAGES[2]
 
 
 def html_attr(page, name):
@@ -17,11 +16,6 @@ def html_attr(page, name):
 
 def font_px(page, selector):
     return page.evaluate(f"parseFloat(getComputedStyle(document.querySelector({selector!r})).fontSize)")
-
-
-def status(page):
-    page.wait_for_timeout(120)  # announcements are written just after clearing the region
-    return page.text_content("#np-a11y-live")
 
 
 def test_footer_link_opens_the_toolbar_and_keeps_its_fallback(page, live_server):
@@ -36,12 +30,14 @@ def test_footer_link_opens_the_toolbar_and_keeps_its_fallback(page, live_server)
     assert link.get_attribute("aria-expanded") == "true"
     assert page.evaluate("document.activeElement.dataset.npAction") == "text-up"
     # the toolbar comes before the header, so it never covers the page
-    assert page.evaluate("document.querySelector('.np-a11y').compareDocumentPosition("
-                         "document.querySelector('.site-header')) & Node.DOCUMENT_POSITION_FOLLOWING")
+    assert page.evaluate(
+        "document.querySelector('.np-a11y').compareDocumentPosition("
+        "document.querySelector('.site-header')) & Node.DOCUMENT_POSITION_FOLLOWING"
+    )
 
 
 def test_alt_a_opens_the_toolbar_without_following_the_link(page, live_server):
-    page.goto(live_server.path(PAGES[0]))
+    page.goto(live_server.path(HOME))
     url = page.url
     page.keyboard.press("Alt+KeyA")
     page.wait_for_selector("section.np-a11y:not([hidden])")
@@ -57,7 +53,7 @@ def test_text_zoom(page, live_server):
     page.click("[data-np-action='text-up']")
     assert page.text_content("[data-np-value='text']") == "130%"
     assert font_px(page, ".article-body") == pytest.approx(base * 1.3, abs=0.1)
-    assert "文字大小 130%" in status(page)
+    expect_status(page, "文字大小 130%")
     for _ in range(6):
         page.click("[data-np-action='text-up']")
     assert page.text_content("[data-np-value='text']") == "200%"
@@ -73,7 +69,8 @@ def test_page_zoom_reflows_without_horizontal_scroll(page, live_server, width):
     open_toolbar(page)
     sidebar_beside = page.evaluate(
         "() => document.querySelector('.sidebar').getBoundingClientRect().top <"
-        " document.querySelector('.article').getBoundingClientRect().bottom")
+        " document.querySelector('.article').getBoundingClientRect().bottom"
+    )
     assert sidebar_beside == (width == 1280)  # two columns on a wide screen
     for expected in ("125%", "150%", "175%", "200%", "250%", "300%"):
         page.click("[data-np-action='zoom-in']")
@@ -84,9 +81,10 @@ def test_page_zoom_reflows_without_horizontal_scroll(page, live_server, width):
             # the page reflowed to one column: the hot list now comes after the article
             assert page.evaluate(
                 "() => document.querySelector('.sidebar').getBoundingClientRect().top >="
-                " document.querySelector('.article').getBoundingClientRect().bottom")
+                " document.querySelector('.article').getBoundingClientRect().bottom"
+            )
     page.click("[data-np-action='zoom-in']")
-    assert "最大" in status(page)
+    expect_status(page, "最大")
 
 
 def test_contrast_schemes(page, live_server):
@@ -101,8 +99,10 @@ def test_contrast_schemes(page, live_server):
     for scheme, (bg, ink) in expected.items():
         page.select_option("#np-a11y-contrast", scheme)
         assert html_attr(page, "data-np-contrast") == scheme
-        colours = page.evaluate("() => { const s = getComputedStyle(document.querySelector('.article-body p'));"
-                                " return [getComputedStyle(document.body).backgroundColor, s.color]; }")
+        colours = page.evaluate(
+            "() => { const s = getComputedStyle(document.querySelector('.article-body p'));"
+            " return [getComputedStyle(document.body).backgroundColor, s.color]; }"
+        )
         assert colours == [bg, ink], scheme
     page.select_option("#np-a11y-contrast", "none")
     assert html_attr(page, "data-np-contrast") is None
@@ -124,6 +124,7 @@ def test_reading_guide_follows_pointer_and_focus(page, live_server):
     page.keyboard.press("Alt+KeyR")
     assert html_attr(page, "data-np-guide") == "cross"
     assert line.is_visible() and page.locator(".np-guide-v").is_visible()
+    shoot(page, "article-std-guide-cross", full_page=False)
     # a keyboard user's guide follows the focus
     page.focus(".share-wechat summary")
     summary = page.locator(".share-wechat summary").bounding_box()
@@ -139,8 +140,12 @@ def test_large_pointer(page, live_server):
     button.click()
     assert button.get_attribute("aria-pressed") == "true"
     assert html_attr(page, "data-np-cursor") == "large"
-    assert "cursor-arrow.svg" in page.evaluate("getComputedStyle(document.querySelector('.article-body p')).cursor")
-    assert "cursor-hand.svg" in page.evaluate("getComputedStyle(document.querySelector('.card-title')).cursor")
+    assert "cursor-arrow.svg" in page.evaluate(
+        "getComputedStyle(document.querySelector('.article-body p')).cursor"
+    )
+    assert "cursor-hand.svg" in page.evaluate(
+        "getComputedStyle(document.querySelector('.card-title')).cursor"
+    )
     button.click()
     assert html_attr(page, "data-np-cursor") is None
 
@@ -153,11 +158,16 @@ def test_text_only_view(page, live_server):
     page.click(".share-wechat summary")
     assert not page.locator(".qr svg").is_visible()  # no pictures
     assert page.evaluate("getComputedStyle(document.querySelector('.layout')).display") == "block"
-    assert page.evaluate("getComputedStyle(document.querySelector('.badge-original, .card-title')).backgroundColor")\
+    assert (
+        page.evaluate(
+            "getComputedStyle(document.querySelector('.badge-original, .card-title')).backgroundColor"
+        )
         == "rgba(0, 0, 0, 0)"
+    )
     assert page.locator(".article-body p").first.is_visible()
     assert page.locator("section.np-a11y").is_visible()  # the toolbar stays usable
     assert not has_horizontal_scroll(page)
+    shoot(page, "article-std-text-only", full_page=False)
     page.click("[data-np-action='text-only']")
     assert html_attr(page, "data-np-text-only") is None
 
@@ -190,7 +200,7 @@ def test_settings_persist_across_pages_and_visits(browser, live_server):
 
         check(page)
         later = ctx.new_page()  # a later visit (same browser profile)
-        later.goto(live_server.path(PAGES[0], care=True))
+        later.goto(live_server.path(HOME, care=True))
         check(later)
         # 恢复默认 (and Alt+0) clears everything, and that is remembered too
         later.keyboard.press("Alt+Digit0")
@@ -204,24 +214,24 @@ def test_settings_persist_across_pages_and_visits(browser, live_server):
 
 
 def test_keyboard_shortcuts(page, live_server):
-    page.goto(live_server.path(PAGES[1]))
+    page.goto(live_server.path(CHANNEL))
     page.keyboard.press("Alt+Equal")
     page.keyboard.press("Alt+Equal")
     assert page.evaluate("getComputedStyle(document.body).zoom") == "1.5"
-    assert "页面缩放 150%" in status(page)
+    expect_status(page, "页面缩放 150%")
     page.keyboard.press("Alt+Minus")
     assert page.evaluate("getComputedStyle(document.body).zoom") == "1.25"
     page.keyboard.press("Alt+KeyC")
     assert html_attr(page, "data-np-contrast") == "black-white"
     page.keyboard.press("Alt+KeyC")
     assert html_attr(page, "data-np-contrast") == "black-yellow"
-    assert "黑底黄字" in status(page)
+    expect_status(page, "黑底黄字")
     page.keyboard.press("Alt+KeyR")
     assert html_attr(page, "data-np-guide") == "horizontal"
     page.keyboard.press("Alt+Digit0")
     assert html_attr(page, "data-np-contrast") is None and html_attr(page, "data-np-guide") is None
     assert page.evaluate("getComputedStyle(document.body).zoom") == "1"
-    assert "已恢复默认设置" in status(page)
+    expect_status(page, "已恢复默认设置")
     # the shortcuts leave ordinary typing alone
     page.keyboard.press("KeyC")
     assert html_attr(page, "data-np-contrast") is None
@@ -230,9 +240,11 @@ def test_keyboard_shortcuts(page, live_server):
 def focus_info(page):
     return page.evaluate("""() => {
       const e = document.activeElement, s = getComputedStyle(e);
-      return { inBar: !!e.closest('.np-a11y'), action: e.dataset.npAction || e.dataset.npSetting || e.id || '',
+      return { inBar: !!e.closest('.np-a11y'),
+               action: e.dataset.npAction || e.dataset.npSetting || e.id || '',
                tag: e.tagName, text: (e.innerText || '').trim().slice(0, 20),
-               outline: s.outlineStyle !== 'none' && parseFloat(s.outlineWidth) >= 2 && e.matches(':focus-visible'),
+               outline: s.outlineStyle !== 'none' && parseFloat(s.outlineWidth) >= 2
+                        && e.matches(':focus-visible'),
                header: !!e.closest('.site-header') };
     }""")
 
@@ -252,40 +264,63 @@ def test_keyboard_only_walk_through_the_toolbar(page, live_server):
         assert len(stops) < 40, "focus never leaves the toolbar"
     # every control is reachable, each with a visible focus indicator, and focus moves on to the header
     actions = [s["action"] for s in stops]
-    for needed in ("text-up", "text-down", "zoom-in", "zoom-out", "contrast", "guide", "cursor", "text-only",
-                   "point", "read", "pause", "stop", "volume", "rate", "reset", "help", "close"):
+    for needed in (
+        "text-up",
+        "text-down",
+        "zoom-in",
+        "zoom-out",
+        "contrast",
+        "guide",
+        "cursor",
+        "text-only",
+        "point",
+        "read",
+        "pause",
+        "stop",
+        "volume",
+        "rate",
+        "reset",
+        "help",
+        "close",
+    ):
         assert needed in actions, needed
     assert all(s["outline"] for s in stops), [s for s in stops if not s["outline"]]
     assert info["header"], info
     page.keyboard.press("Shift+Tab")  # and back in again
     assert focus_info(page)["action"] == "close"
 
-    # operate everything with keys alone
-    def go(action):
-        page.focus(f"[data-np-action='{action}'], [data-np-setting='{action}']")
+    # operate everything with keys alone: Tab (or Shift+Tab) to the control, then its key
+    def press(control, key, back=False):
+        selector = f"[data-np-action='{control}'], [data-np-setting='{control}'], {control}"
+        for _ in range(40):
+            if page.evaluate("s => document.activeElement.matches(s)", selector):
+                break
+            page.keyboard.press("Shift+Tab" if back else "Tab")
+        else:
+            raise AssertionError(f"{control} cannot be reached by keyboard")
+        page.keyboard.press(key)
 
-    go("text-up"); page.keyboard.press("Enter")  # noqa: E702
+    press("text-up", "Enter", back=True)
     assert page.text_content("[data-np-value='text']") == "115%"
-    go("zoom-in"); page.keyboard.press("Space")  # noqa: E702
+    press("zoom-in", "Space")
     assert page.text_content("[data-np-value='zoom']") == "125%"
-    go("contrast"); page.keyboard.press("ArrowDown")  # noqa: E702
+    press("contrast", "ArrowDown")
     assert html_attr(page, "data-np-contrast") == "black-white"
-    go("cursor"); page.keyboard.press("Enter")  # noqa: E702
+    press("cursor", "Enter")
     assert page.get_attribute("[data-np-action='cursor']", "aria-pressed") == "true"
-    go("volume"); page.keyboard.press("ArrowLeft")  # noqa: E702
+    press("volume", "ArrowLeft")
     assert page.input_value("[data-np-setting='volume']") == "0.9"
-    go("help"); page.keyboard.press("Enter")  # noqa: E702
+    press("help", "Enter")
     assert page.locator("#np-a11y-help").is_visible()
     assert page.get_attribute("[data-np-action='help']", "aria-expanded") == "true"
     page.keyboard.press("Tab")
-    assert focus_info(page)["action"] == "close" or focus_info(page)["inBar"]
-    page.focus("#np-a11y-help a")
-    page.keyboard.press("Escape")  # Esc closes the help and returns to its button
+    assert focus_info(page)["action"] == "close"
+    press("#np-a11y-help a", "Escape")  # Esc closes the help and returns to its button
     assert not page.locator("#np-a11y-help").is_visible()
     assert focus_info(page)["action"] == "help"
-    go("reset"); page.keyboard.press("Enter")  # noqa: E702
+    press("reset", "Enter", back=True)
     assert html_attr(page, "data-np-contrast") is None
-    go("close"); page.keyboard.press("Enter")  # noqa: E702
+    press("close", "Enter")
     assert not page.locator("section.np-a11y").is_visible()
     assert page.evaluate("document.activeElement.id") == "a11y-toolbar-link"  # focus is not lost
     page.keyboard.press("Space")  # the link acts as the toolbar's button

@@ -61,3 +61,16 @@ def test_personal_api_and_page(demo_client, demo_portal):
     assert cleared.status_code == 303
     assert demo_client.get("/api/v1/me/history").json()["items"] == []
     assert demo_client.delete("/api/v1/me/history").status_code == 204
+
+
+def test_empty_and_one_article_sites_give_empty_lists(portal, client):
+    from newsportal.newsroom import save_article
+    from tests.conftest import sample_draft
+
+    assert portal.personal.recommend("d" * 32, 10) == [] and portal.hot.ranked(10) == []
+    for path in ("/api/v1/me/recommendations", "/api/v1/hot", "/api/v1/search?q=公交", "/foryou", "/search?q=公交"):
+        assert client.get(path).status_code == 200, path
+    a, _ = save_article(portal, sample_draft(), actor="t", publish_now=True)
+    portal.personal.record_read("d" * 32, a.id)
+    assert portal.personal.recommend("d" * 32, 10) == []  # the only article was read
+    assert client.get(f"/api/v1/articles/{a.id}/related").json() == []

@@ -409,6 +409,7 @@
     }
     speech.mode = mode;
     speech.paused = false;
+    showNote("");
     var voice = pickVoice();
     var started = false;
 
@@ -454,8 +455,6 @@
       }
     }
 
-    showNote("");
-    if (!speechSupported()) showNote(MSG_UNSUPPORTED);
     sync();
     next();
     return true;
@@ -664,8 +663,8 @@
     mountCareSwitch();
     placeGuide();
     if (settings.textOnly) describeImages();
-    if ("speechSynthesis" in window && window.speechSynthesis && window.speechSynthesis.addEventListener) {
-      try { window.speechSynthesis.addEventListener("voiceschanged", function () { /* voices load late */ }); } catch (e) { /* no events */ }
+    if (speechSupported()) {
+      try { window.speechSynthesis.getVoices(); } catch (e) { /* asking early only makes some engines load voices */ }
     }
     sync();
   }
