@@ -275,8 +275,10 @@ class Portal:
 
     def search(self, text: str, page: int = 1, per_page: int = 20):
         """Reader search: BM25 hits, live articles only, one per story; returns (cards, total)."""
-        hits, total = self.index.search(text, limit=per_page * 2, offset=(page - 1) * per_page)
-        ids = one_per_story([a for a, _ in hits if a in self.catalog], self.catalog)[:per_page]
+        # Stories are merged before paging, so every page is taken from the same deduplicated ranking.
+        hits, total = self.index.search(text, limit=min(page * per_page * 3 + 20, 2000))
+        ranked = one_per_story([a for a, _ in hits if a in self.catalog], self.catalog)
+        ids = ranked[(page - 1) * per_page: page * per_page]
         cards = self.store.cards_by_ids(ids)
         return [cards[a] for a in ids if a in cards], total
 

@@ -152,6 +152,7 @@ class EmbeddedCounters(Counters):
         with self._lock:
             batch, self._pending = self._pending, []
             live, self._live = self._live, {}
+        self._maybe_prune_events()
         if not batch:
             return 0
         try:
@@ -165,6 +166,15 @@ class EmbeddedCounters(Counters):
                     cur[1] += s
             raise
         return len(batch)
+
+    def _maybe_prune_events(self) -> None:
+        """Once an hour drop stored events older than ten half-lives: they weigh < 0.1% of a score."""
+        now = time.monotonic()
+        if now - getattr(self, "_last_event_prune", 0.0) < 3600:
+            return
+        self._last_event_prune = now
+        cutoff = datetime.now(timezone.utc).replace(tzinfo=None) - timedelta(seconds=self.half_life * 10)
+        self.store.prune_events(cutoff)
 
     def load(self, now: datetime | None = None, scopes_of=None) -> int:
         """Rebuild scores from stored events; ``scopes_of(article_id)`` gives each article's channel scopes."""

@@ -96,9 +96,7 @@ WORKER_TIMEOUT = 60.0
 #: Events per replay call when scores are rebuilt from the store.
 REPLAY_CHUNK = 2000
 
-#: ``is_bot`` costs ~30 us a call (one long case-insensitive alternation) - more than Redis spends on the
-#: event - while a site sees a few thousand distinct user agents at most: remember the answers.
-_is_bot = functools.lru_cache(maxsize=8192)(is_bot)
+
 
 
 class RedisUnavailable(ConnectionError):
@@ -450,7 +448,7 @@ class RedisCounters(Counters):
         args = list(self._header)
         sent: list[int] = []
         for idx, ev in enumerate(events):
-            if ev.kind not in WEIGHTS or _is_bot(ev.user_agent):
+            if ev.kind not in WEIGHTS or is_bot(ev.user_agent):
                 continue
             sent.append(idx)
             args += (ev.article_id, ev.kind, ev.reader, epoch(ev.at), _scopes_arg(tuple(ev.scopes)))

@@ -122,7 +122,9 @@ class SyntheticArticle:
 def _fill(rng: random.Random, form: str, place: str, topic: str, kws: list[str]) -> str:
     return form.format(
         place=place, topic=topic, k0=kws[0], k1=kws[1], k2=kws[2], k3=kws[3],
-        n=rng.randint(2, 60), m=rng.randint(3, 30), p=rng.randint(3, 95),
+        # figures as news reports them: specific counts and one-decimal percentages, so that two reports of
+        # one event share figures and two different events rarely do
+        n=rng.randint(12, 980), m=rng.randint(3, 300), p=f"{rng.uniform(1, 99):.1f}",
     )
 
 

@@ -392,13 +392,14 @@ class Store:
         ids = list(ids)
         if not ids:
             return {}
+        # Filter on status in Python: with it in SQL, SQLite prefers the (status, published_at) index and
+        # scans every published article (20 ms at 100k) instead of looking the ids up (0.05 ms).
         with self.session() as s:
             rows = s.execute(
-                self._card_query().where(
-                    ArticleRow.id.in_(ids), ArticleRow.status == ArticleStatus.PUBLISHED.value
-                )
+                self._card_query().add_columns(ArticleRow.status).where(ArticleRow.id.in_(ids))
             ).all()
-        return {r[0]: ArticleCard(*r) for r in rows}
+        published = ArticleStatus.PUBLISHED.value
+        return {r[0]: ArticleCard(*r[:-1]) for r in rows if r[-1] == published}
 
     def catalog_rows(self) -> list[tuple[int, int, int | None, datetime | None, int, str]]:
         """(id, channel, story, published, source, title) of every published article, oldest first."""
@@ -658,18 +659,22 @@ class Store:
             d = deltas.setdefault(article_id, [0, 0])
             d[0 if kind == "view" else 1] += 1
         table = ArticleStatsRow.__table__
+        stmt = self._insert(table)
+        stmt = stmt.on_conflict_do_update(
+            index_elements=["article_id"],
+            set_={"views": table.c.views + stmt.excluded.views, "shares": table.c.shares + stmt.excluded.shares},
+        )
         with self.session() as s, s.begin():
             s.execute(
                 EventRow.__table__.insert(),
                 [{"article_id": a, "kind": k, "at": t} for a, k, t in events],
             )
-            for article_id, (views, shares) in deltas.items():
-                stmt = self._insert(table).values(article_id=article_id, views=views, shares=shares)
-                stmt = stmt.on_conflict_do_update(
-                    index_elements=["article_id"],
-                    set_={"views": table.c.views + views, "shares": table.c.shares + shares},
-                )
-                s.execute(stmt)
+            s.execute(stmt, [{"article_id": a, "views": v, "shares": sh} for a, (v, sh) in deltas.items()])
+
+    def prune_events(self, before: datetime) -> int:
+        """Drop event rows too old to move a decayed score; the totals stay in ``article_stats``."""
+        with self.session() as s, s.begin():
+            return s.execute(delete(EventRow).where(EventRow.at < before)).rowcount or 0
 
     def events_since(self, since: datetime) -> list[tuple[int, str, datetime]]:
         with self.session() as s:
