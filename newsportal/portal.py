@@ -49,7 +49,7 @@ class Portal:
         self.pins: dict[int, list[int]] = {}
         self._listeners: list[Callable[[Article | None], None]] = []
         self._write_lock = threading.RLock()
-        self._last_refresh = utcnow()
+        self._last_refresh = self._started_at = utcnow()
         #: article id -> (updated_at, status, story, channel) last seen or written by this process
         self._own_writes: dict[int, tuple] = {}
 
@@ -62,12 +62,14 @@ class Portal:
     def start(self, progress: Callable[[int], None] | None = None) -> "Portal":
         """Load the in-memory views of the store. Call after migrations."""
         t = time.perf_counter()
+        self._last_refresh = self._started_at = utcnow()
         self.reload_catalog()
         rows = self.store.catalog_rows()
         for aid, channel_id, story_id, published, source_id, title in rows:
             self.catalog.put(aid, self._entry(channel_id, story_id or aid, published, source_id, title))
         self._sync_index(progress)
         self._load_stories(progress)
+        self.index.settle()
         self.reload_pins()
         events = self.counters.load(scopes_of=self.scopes_of)
         log.info("portal ready: %d articles, %d events replayed in %.2fs", len(self.catalog), events,
@@ -128,6 +130,8 @@ class Portal:
         changed = 0
         to_index: list[int] = []
         for aid, status, channel_id, story_id, published, source_id, title, updated in rows:
+            if updated < self._started_at and aid not in self._own_writes:
+                continue  # already loaded by start()
             version = (updated, status, story_id, channel_id)
             if self._own_writes.get(aid) == version:
                 continue
@@ -143,10 +147,11 @@ class Portal:
                 self.counters.forget(aid, self.channel_scopes(channel_id))
         if to_index and self.index.writable:
             with self._write_lock:
-                for doc in self.store.index_docs_by_ids(to_index):
+                docs = self.store.index_docs_by_ids(to_index)
+                for doc in docs:
                     if doc.story_id is None:
                         self._cluster(doc)
-                    self.index.upsert(doc)
+                self.index.add_many(docs)  # one commit for the batch
         pins = self.store.pins()
         if pins != self.pins:  # pins set elsewhere, or expired
             self.pins = pins

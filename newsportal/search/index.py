@@ -104,6 +104,15 @@ class TextIndex:
                 self._writer.wait_merging_threads()
                 self._writer = None
 
+    def settle(self) -> None:
+        """Finish pending segment merges now (after a bulk load), not while serving pages."""
+        with self._lock:
+            if self._writer is not None:
+                self._writer.wait_merging_threads()
+                self._writer = None
+                self._acquire()
+        self.index.reload()
+
     def refresh(self) -> None:
         """See commits made by other processes."""
         self.index.reload()
