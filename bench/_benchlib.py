@@ -26,6 +26,7 @@ if str(ROOT) not in sys.path:  # run as `.venv/bin/python bench/x.py` from anywh
 
 from sqlalchemy import bindparam, select, update  # noqa: E402
 
+from _machine import machine_info  # noqa: E402,F401  (re-exported for the scripts)
 from newsportal.config import Settings  # noqa: E402
 from newsportal.counters import Event  # noqa: E402
 from newsportal.portal import Portal  # noqa: E402
@@ -39,34 +40,6 @@ BOT_UA = "Mozilla/5.0 (compatible; Googlebot/2.1; +http://www.google.com/bot.htm
 
 
 # -- machine, process, statistics ------------------------------------------------------------------
-def machine_info() -> dict:
-    cpu_model = "unknown"
-    try:
-        for line in Path("/proc/cpuinfo").read_text().splitlines():
-            if line.lower().startswith(("model name", "hardware", "cpu model")):
-                cpu_model = line.split(":", 1)[1].strip()
-                break
-    except OSError:
-        pass
-    mem_mb = None
-    try:
-        for line in Path("/proc/meminfo").read_text().splitlines():
-            if line.startswith("MemTotal:"):
-                mem_mb = int(line.split()[1]) // 1024
-    except OSError:
-        pass
-    try:
-        load = Path("/proc/loadavg").read_text().split()[:3]
-    except OSError:
-        load = None
-    return {
-        "loadavg_1_5_15": load,  # other work on the machine skews timings: look here first
-        "nproc": os.cpu_count(),
-        "cpu_model": cpu_model,
-        "mem_total_mb": mem_mb,
-        "python": platform.python_version(),
-        "platform": platform.platform(),
-    }
 
 
 def rss_mb() -> dict:

@@ -33,6 +33,8 @@ import urllib.error
 import urllib.request
 from pathlib import Path
 
+from _machine import machine_info as base_machine_info
+
 ROOT = Path(__file__).resolve().parent.parent
 NEWSPORTAL = ROOT / ".venv" / "bin" / "newsportal"
 VENV_PYTHON = ROOT / ".venv" / "bin" / "python"
@@ -71,31 +73,18 @@ class BenchError(Exception):
 
 # -- machine and process facts ---------------------------------------------------------------------
 def machine_info() -> dict:
-    """What the figures depend on, so results from different machines are not compared blindly."""
-    cpu_model = "unknown"
-    try:
-        for line in Path("/proc/cpuinfo").read_text().splitlines():
-            if line.lower().startswith(("model name", "hardware", "cpu model")):
-                cpu_model = line.split(":", 1)[1].strip()
-                break
-    except OSError:
-        pass
-    server_python = platform.python_version()
+    """The shared machine facts, with the Python of the server's venv (the one that is measured)."""
+    info = base_machine_info()
     if VENV_PYTHON.exists():
         try:
             out = subprocess.run(
                 [str(VENV_PYTHON), "-c", "import platform; print(platform.python_version())"],
                 capture_output=True, text=True, timeout=30, check=True,
             )
-            server_python = out.stdout.strip()
+            info["python"] = out.stdout.strip()
         except (subprocess.SubprocessError, OSError):
             pass
-    return {
-        "nproc": os.cpu_count(),
-        "cpu_model": cpu_model,
-        "python": server_python,
-        "platform": platform.platform(),
-    }
+    return info
 
 
 def _proc_status(pid: int) -> dict[str, str]:
