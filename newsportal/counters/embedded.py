@@ -142,11 +142,6 @@ class EmbeddedCounters(Counters):
             pv, ps = self._live.get(article_id, (0, 0))
         return views + pv, shares + ps
 
-    def pending_delta(self, article_id: int) -> tuple[int, int]:
-        with self._lock:
-            pv, ps = self._live.get(article_id, (0, 0))
-        return pv, ps
-
     # -- persistence -----------------------------------------------------------------------------------
     def flush(self) -> int:
         with self._lock:

@@ -497,12 +497,6 @@ class RedisCounters(Counters):
             pv, ps = self._counts(args=[self.prefix, article_id, self.worker_timeout, "view", "share"])
         return views + int(pv), shares + int(ps)
 
-    def pending_delta(self, article_id: int) -> tuple[int, int]:
-        """This worker's counted events for the article that are not yet in the store."""
-        with self._lock:
-            pv, ps = self._live.get(article_id, (0, 0))
-        return pv, ps
-
     # -- persistence -------------------------------------------------------------------------------------
     def flush(self) -> int:
         with self._lock:

@@ -444,13 +444,7 @@ class Store:
             for start in range(0, len(ids), 500):
                 chunk = list(ids[start:start + 500])
                 rows = {r.id: r for r in s.scalars(select(ArticleRow).where(ArticleRow.id.in_(chunk)))}
-                tags: dict[int, list[str]] = {}
-                for aid, tag in s.execute(
-                    select(ArticleTagRow.article_id, ArticleTagRow.tag)
-                    .where(ArticleTagRow.article_id.in_(chunk))
-                    .order_by(ArticleTagRow.article_id, ArticleTagRow.position)
-                ):
-                    tags.setdefault(aid, []).append(tag)
+                tags = _tags_of(s, chunk)
                 for aid in chunk:
                     r = rows.get(aid)
                     if r is not None:
@@ -497,13 +491,7 @@ class Store:
                 if not rows:
                     return
                 ids = [r[0] for r in rows]
-                tags: dict[int, list[str]] = {}
-                for aid, tag in s.execute(
-                    select(ArticleTagRow.article_id, ArticleTagRow.tag)
-                    .where(ArticleTagRow.article_id.in_(ids))
-                    .order_by(ArticleTagRow.article_id, ArticleTagRow.position)
-                ):
-                    tags.setdefault(aid, []).append(tag)
+                tags = _tags_of(s, ids)
             for aid, title, body, channel_id, source_id, published_at, story_id in rows:
                 yield IndexDoc(
                     aid, title, html_to_text(body), tuple(tags.get(aid, ())), channel_id, source_id, published_at,
@@ -728,6 +716,18 @@ class Store:
                 ApiToken(r.id, r.name, r.prefix, r.created_at, r.revoked)
                 for r in s.scalars(select(ApiTokenRow).order_by(ApiTokenRow.id))
             ]
+
+
+def _tags_of(s: Session, ids: Sequence[int]) -> dict[int, list[str]]:
+    """Tags of many articles in one query, each article's in its own order."""
+    tags: dict[int, list[str]] = {}
+    for aid, tag in s.execute(
+        select(ArticleTagRow.article_id, ArticleTagRow.tag)
+        .where(ArticleTagRow.article_id.in_(list(ids)))
+        .order_by(ArticleTagRow.article_id, ArticleTagRow.position)
+    ):
+        tags.setdefault(aid, []).append(tag)
+    return tags
 
 
 def _channel(row: ChannelRow) -> Channel:

@@ -41,3 +41,12 @@ def named(name: str) -> Page:
 
 
 HOME, CHANNEL, ARTICLE = named("home"), named("channel"), named("article")
+
+
+def variants():
+    """Every page in each of its modes, as pytest parameters (pg, care)."""
+    import pytest
+
+    for pg in PAGES:
+        for care in (False, True) if pg.care else (False,):
+            yield pytest.param(pg, care, id=f"{pg.name}-{'care' if care else 'std'}")

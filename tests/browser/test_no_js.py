@@ -6,7 +6,7 @@ import pytest
 
 from tests.browser.conftest import new_context
 from tests.browser.helpers import has_horizontal_scroll, shoot
-from tests.browser.pages import PAGES
+from tests.browser.pages import variants
 
 
 @pytest.fixture
@@ -14,12 +14,6 @@ def nojs(browser, live_server):
     ctx = new_context(browser, javascript=False, base_url=live_server.base_url)
     yield ctx.new_page()
     ctx.close()
-
-
-def variants():
-    for pg in PAGES:
-        for care in (False, True) if pg.care else (False,):
-            yield pytest.param(pg, care, id=f"{pg.name}-{'care' if care else 'std'}")
 
 
 @pytest.mark.parametrize("pg,care", list(variants()))

@@ -7,7 +7,7 @@ import pytest
 
 from tests.browser.conftest import new_context
 from tests.browser.helpers import describe, has_horizontal_scroll, run_axe
-from tests.browser.pages import PAGES
+from tests.browser.pages import variants
 
 STRUCTURE_RULES = [
     "page-has-heading-one", "heading-order", "landmark-one-main", "landmark-unique", "region", "bypass",
@@ -20,12 +20,6 @@ def narrow(browser, live_server):
     ctx = new_context(browser, viewport={"width": 320, "height": 640}, base_url=live_server.base_url)
     yield ctx.new_page()
     ctx.close()
-
-
-def variants():
-    for pg in PAGES:
-        for care in (False, True) if pg.care else (False,):
-            yield pytest.param(pg, care, id=f"{pg.name}-{'care' if care else 'std'}")
 
 
 @pytest.mark.parametrize("pg,care", list(variants()))
