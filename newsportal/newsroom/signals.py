@@ -1,0 +1,91 @@
+"""Named, typed events of the publish flow, and a tiny synchronous signal to carry them.
+
+The newsroom fires these after a write has reached the store and every derived view (story, search index,
+catalogue) is in line. Listeners in higher layers subscribe without the newsroom knowing them: the web
+layer's page cache purges on them, and later feeds, baked pages and ingest hook in the same way (as cache
+purging subscribes to Wagtail's publish signals).
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Generic, TypeVar
+
+from newsportal.domain import Article
+
+log = logging.getLogger(__name__)
+
+E = TypeVar("E")
+
+
+@dataclass(frozen=True, slots=True)
+class ArticleSaved:
+    """An article was created, edited, published or withdrawn in this process.
+
+    ``previous`` is the article as it was before the write (None for a new article), so a listener can tell
+    what changed: a purge needs the old channel as well as the new one when an article moves.
+    """
+
+    article: Article
+    previous: Article | None
+
+
+@dataclass(frozen=True, slots=True)
+class ArticlesSyncedFromElsewhere:
+    """Another process (a worker, a CLI import) wrote these articles; this process has taken them in."""
+
+    article_ids: tuple[int, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class PinsChanged:
+    """Editors' top-story pins changed (set, removed, or expired)."""
+
+    channel_id: int | None = None
+
+
+class Signal(Generic[E]):
+    """Synchronous fan-out of one event type to its receivers, in the order they connected.
+
+    A receiver that raises is logged and skipped: a failing cache purge must never undo or block a save
+    that the store has already committed.
+    """
+
+    def __init__(self, name: str):
+        self.name = name
+        self._receivers: list[Callable[[E], None]] = []
+
+    def connect(self, receiver: Callable[[E], None]) -> Callable[[E], None]:
+        """Subscribe ``receiver``; returns it, so this works as a decorator."""
+        if receiver not in self._receivers:
+            self._receivers.append(receiver)
+        return receiver
+
+    def disconnect(self, receiver: Callable[[E], None]) -> None:
+        if receiver in self._receivers:
+            self._receivers.remove(receiver)
+
+    def send(self, event: E) -> None:
+        for receiver in list(self._receivers):
+            try:
+                receiver(event)
+            except Exception:  # noqa: BLE001 - see class docstring
+                log.exception("receiver %r of signal %s failed", receiver, self.name)
+
+    def __len__(self) -> int:
+        return len(self._receivers)
+
+
+class PublishSignals:
+    """The signals of one composition root (one Portal): per instance, never module globals, so two portals
+    in one process (tests, a CLI inside a server) never hear each other's events."""
+
+    def __init__(self) -> None:
+        #: fired by the publish flow after every article write in this process
+        self.article_saved: Signal[ArticleSaved] = Signal("article_saved")
+        #: fired by cross-process sync after taking in other processes' writes
+        self.synced: Signal[ArticlesSyncedFromElsewhere] = Signal("articles_synced")
+        #: fired when pins are set, removed or found expired
+        self.pins_changed: Signal[PinsChanged] = Signal("pins_changed")
