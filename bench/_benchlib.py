@@ -134,7 +134,7 @@ def bulk_load_synthetic(
     """
     from newsportal.demo.synthetic import generate
     from newsportal.newsroom.publish import prepare
-    from newsportal.store.base import bulk_create
+    from newsportal.store import bulk_create
 
     labels: dict[str, tuple[str, str]] = {}
     batch: list = []

@@ -94,7 +94,7 @@ def load_synthetic(portal, articles: int, seed: int) -> None:
     """Bulk-load a generated corpus; a corpus already loaded with the same seed is left alone."""
     from newsportal.demo.synthetic import generate
     from newsportal.newsroom.publish import prepare
-    from newsportal.store.base import bulk_create
+    from newsportal.store import bulk_create
 
     if portal.store.get_article_by_external_id(f"synthetic-{seed}-0") is not None:
         console.print(f"synthetic corpus with seed {seed} is already loaded; nothing to do")
@@ -265,8 +265,8 @@ def pin(
     """Pin an article at the top of a channel's top-story module (or --remove the pin)."""
     portal = _open(_settings(data_dir, database_url), start=False)
     try:
-        ch = portal.channels.by_slug(channel)
-        if ch is None or ch.parent_id is None:
+        ch = portal.channels.section_by_slug(channel)
+        if ch is None:
             console.print(f"[red]unknown channel {channel!r}[/]")
             raise typer.Exit(2)
         if remove:
@@ -311,12 +311,18 @@ def source_trust(
     database_url: DbUrl = None,
 ) -> None:
     """Set editors' trust in a source; it scales the quality score of every article from it."""
+    from newsportal.newsroom.sources import TrustOutOfRange
+
     portal = _open(_settings(data_dir, database_url), start=False)
     try:
         if key not in portal.sources_by_key:
             console.print(f"[red]unknown source {key!r}[/]")
             raise typer.Exit(2)
-        s = portal.store.set_source_trust(key, trust)
+        try:
+            s = portal.set_source_trust(key, trust)
+        except TrustOutOfRange as exc:
+            console.print(f"[red]{exc}[/]")
+            raise typer.Exit(2) from exc
         console.print(f"{s.name}: trust {s.trust:.2f}")
     finally:
         portal.close()

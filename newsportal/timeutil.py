@@ -26,6 +26,13 @@ def to_utc_naive(value: datetime) -> datetime:
     return value
 
 
+def to_epoch(value: datetime | None) -> float:
+    """Epoch seconds of a naive-UTC (or aware) datetime; None is 0.0 (the beginning of time, for sorting)."""
+    if value is None:
+        return 0.0
+    return to_utc_naive(value).replace(tzinfo=timezone.utc).timestamp()
+
+
 def to_beijing(value: datetime) -> datetime:
     return to_utc_naive(value).replace(tzinfo=timezone.utc).astimezone(BEIJING)
 

@@ -11,15 +11,17 @@ from __future__ import annotations
 
 import math
 from abc import ABC, abstractmethod
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from datetime import datetime, timezone
+from datetime import datetime
 
 WEIGHTS = {"view": 1.0, "share": 5.0}  # a share is a stronger signal of interest than a view
 #: Events one reader may have counted per minute; beyond it a script or a stuck tab is at work.
 READER_EVENTS_PER_MINUTE = 30
 #: Exponent at which decayed scores are rebased (well below float overflow at 2 ** 1023).
 REBASE_EXPONENT = 400.0
+#: Channel scopes of an article, None when it is not published (see :meth:`Counters.load`).
+ScopesOf = Callable[[int], tuple[int, ...] | None]
 
 
 @dataclass(frozen=True, slots=True)
@@ -32,12 +34,12 @@ class Event:
     user_agent: str | None = None
 
 
-def epoch(dt: datetime) -> float:
-    return dt.replace(tzinfo=timezone.utc).timestamp()
-
-
 def growth(at: float, t0: float, half_life: float) -> float:
-    """The weight multiplier of an event at ``at``: scores grow as 2 ** (t / half-life), see decay.py."""
+    """The weight multiplier of an event at ``at``: scores grow as 2 ** ((at - t0) / half-life).
+
+    Letting new events weigh more, instead of decaying every stored score, keeps a hit one write; ``t0`` is
+    the reference time the stored scores were last rebased to (see :data:`REBASE_EXPONENT`).
+    """
     return math.pow(2.0, (at - t0) / half_life)
 
 
@@ -64,8 +66,12 @@ class Counters(ABC):
         """Write counted events to the store; returns how many."""
 
     @abstractmethod
-    def load(self, now: datetime | None = None) -> int:
-        """Prepare after a restart (rebuild scores from stored events where needed); returns events replayed."""
+    def load(self, now: datetime | None = None, scopes_of: ScopesOf | None = None) -> int:
+        """Prepare after a restart (rebuild scores from stored events where needed); returns events replayed.
+
+        ``scopes_of(article_id)`` gives a stored event's channel scopes (None or () for an article no longer
+        published), since the events table keeps only the article id.
+        """
 
     @abstractmethod
     def forget(self, article_id: int, scopes: Sequence[int] = ()) -> None:

@@ -16,13 +16,13 @@ from datetime import datetime, timedelta, timezone
 
 from sortedcontainers import SortedList
 
+from newsportal.timeutil import to_epoch
 from newsportal.counters.base import (
     READER_EVENTS_PER_MINUTE,
     REBASE_EXPONENT,
     WEIGHTS,
     Counters,
     Event,
-    epoch,
     growth,
 )
 from newsportal.counters.gate import EventGate, is_bot
@@ -89,7 +89,7 @@ class EmbeddedCounters(Counters):
     def _record_locked(self, ev: Event) -> bool:
         if ev.kind not in WEIGHTS or is_bot(ev.user_agent):
             return False
-        ts = epoch(ev.at)
+        ts = to_epoch(ev.at)
         if not self.gate.admit(ev.reader, ev.article_id, ev.kind, ts):
             return False
         if not self._within_rate(ev.reader, ts):
@@ -180,7 +180,7 @@ class EmbeddedCounters(Counters):
                 scopes = scopes_of(article_id) if scopes_of else ()
                 if scopes is None:  # no longer published
                     continue
-                self._score_locked(article_id, WEIGHTS.get(kind, 1.0), epoch(at), scopes)
+                self._score_locked(article_id, WEIGHTS.get(kind, 1.0), to_epoch(at), scopes)
         return len(events)
 
     def forget(self, article_id: int, scopes: Sequence[int] = ()) -> None:

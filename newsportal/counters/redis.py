@@ -80,13 +80,13 @@ import redis
 from redis.backoff import NoBackoff
 from redis.retry import Retry
 
+from newsportal.timeutil import to_epoch
 from newsportal.counters.base import (
     READER_EVENTS_PER_MINUTE,
     REBASE_EXPONENT,
     WEIGHTS,
     Counters,
     Event,
-    epoch,
 )
 from newsportal.counters.gate import is_bot
 from newsportal.store import Store
@@ -451,7 +451,7 @@ class RedisCounters(Counters):
             if ev.kind not in WEIGHTS or is_bot(ev.user_agent):
                 continue
             sent.append(idx)
-            args += (ev.article_id, ev.kind, ev.reader, epoch(ev.at), _scopes_arg(tuple(ev.scopes)))
+            args += (ev.article_id, ev.kind, ev.reader, to_epoch(ev.at), _scopes_arg(tuple(ev.scopes)))
         if not sent:
             return out
         with self._lock:
@@ -559,7 +559,7 @@ class RedisCounters(Counters):
             scopes = scopes_cache[article_id]
             if scopes is None:  # no longer published
                 continue
-            args += (article_id, WEIGHTS.get(kind, 1.0), epoch(at), _scopes_arg(tuple(scopes)))
+            args += (article_id, WEIGHTS.get(kind, 1.0), to_epoch(at), _scopes_arg(tuple(scopes)))
             in_chunk += 1
             if in_chunk >= REPLAY_CHUNK:
                 replayed += self._replay(args=args)

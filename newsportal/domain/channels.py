@@ -2,13 +2,19 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 
 from newsportal.domain.model import Channel, ChannelKind
 
 
 class ChannelTree:
-    def __init__(self, channels: Iterable[Channel]):
+    """Held by every component that needs channels; :meth:`reset` refreshes it in place, so no holder goes stale."""
+
+    def __init__(self, channels: Iterable[Channel] = ()):
+        self.reset(channels)
+
+    def reset(self, channels: Iterable[Channel]) -> None:
+        """Replace the tree's contents (after channels changed in the store)."""
         self._by_id = {c.id: c for c in channels}
         self._by_slug = {c.slug: c for c in self._by_id.values()}
         self._children: dict[int | None, list[Channel]] = {}
@@ -18,7 +24,7 @@ class ChannelTree:
     def __len__(self) -> int:
         return len(self._by_id)
 
-    def __iter__(self):
+    def __iter__(self) -> Iterator[Channel]:
         return iter(sorted(self._by_id.values(), key=lambda c: (c.position, c.id)))
 
     def get(self, channel_id: int) -> Channel | None:
@@ -36,7 +42,7 @@ class ChannelTree:
 
     def ancestors(self, channel: Channel) -> list[Channel]:
         """Root first, ending with ``channel`` itself: the breadcrumb trail."""
-        trail = []
+        trail: list[Channel] = []
         node: Channel | None = channel
         guard = 0
         while node is not None and guard < 32:
@@ -47,7 +53,8 @@ class ChannelTree:
 
     def subtree_ids(self, channel: Channel) -> list[int]:
         """The channel and every channel below it: a top channel's lists include its sections."""
-        out, stack = [], [channel]
+        out: list[int] = []
+        stack = [channel]
         while stack:
             node = stack.pop()
             out.append(node.id)
@@ -58,6 +65,30 @@ class ChannelTree:
         """The first-level channel a channel belongs to (国内 → 新闻中心)."""
         trail = self.ancestors(channel)
         return trail[1] if len(trail) > 1 else trail[0]
+
+    def is_section(self, channel: Channel | None) -> bool:
+        """Whether articles can be filed, pinned and listed under this channel: any known channel but the root.
+
+        The one definition of the rule; the newsroom, the CLI, pages and the API all ask here.
+        """
+        return channel is not None and channel.parent_id is not None and channel.id in self._by_id
+
+    def section_by_slug(self, slug: str) -> Channel | None:
+        """The section channel with this slug, or None (unknown, or the root)."""
+        channel = self._by_slug.get(slug)
+        return channel if self.is_section(channel) else None
+
+    def scopes(self, channel_id: int) -> tuple[int, ...]:
+        """The hot-list scopes of a channel: itself and every channel above it except the root."""
+        channel = self._by_id.get(channel_id)
+        if channel is None:
+            return ()
+        return tuple(c.id for c in self.ancestors(channel) if self.is_section(c))
+
+    def top_id(self, channel_id: int) -> int | None:
+        """Id of the first-level channel above ``channel_id`` (None for an unknown channel)."""
+        channel = self._by_id.get(channel_id)
+        return self.top_of(channel).id if channel else None
 
     def of_kind(self, kind: ChannelKind) -> list[Channel]:
         return [c for c in self if c.kind is kind]

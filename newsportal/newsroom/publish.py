@@ -6,20 +6,42 @@ external id again updates that article (idempotent imports), and saving unchange
 
 from __future__ import annotations
 
+from collections.abc import Iterable, Mapping
 from dataclasses import replace
+from typing import TYPE_CHECKING, Protocol
 
-from newsportal.domain import Article, ArticleDraft, ArticleStatus
-from newsportal.portal import Portal
-from newsportal.store import NotFound
+from newsportal.domain import Article, ArticleDraft, ArticleStatus, Source
+from newsportal.domain.channels import ChannelTree
+from newsportal.domain.limits import (
+    AUTO_SUMMARY_CHARS,
+    MAX_BYLINE,
+    MAX_EXTERNAL_ID,
+    MAX_NAME,
+    MAX_PEOPLE,
+    MAX_SUMMARY,
+    MAX_TAG,
+    MAX_TAGS,
+    MAX_TITLE,
+)
+from newsportal.store import NotFound, Store
 from newsportal.text import BodyTooLarge, html_to_text, sanitize_html
 
-MAX_TITLE = 120
-MAX_SUMMARY = 500
-MAX_BYLINE = 200
-MAX_TAGS = 12
-MAX_TAG = 40
-MAX_PEOPLE = 10
-MAX_NAME = 40
+if TYPE_CHECKING:
+    from newsportal.newsroom.tail import PublishTail
+
+
+class Desk(Protocol):
+    """What the publish flow needs (a :class:`~newsportal.portal.Portal` is one): the store, the channel and
+    source lookups that validate a draft, and the tail that brings derived views in line after a write."""
+
+    @property
+    def store(self) -> Store: ...
+    @property
+    def channels(self) -> ChannelTree: ...
+    @property
+    def sources_by_key(self) -> Mapping[str, Source]: ...
+    @property
+    def tail(self) -> PublishTail: ...
 
 
 class ValidationError(ValueError):
@@ -31,8 +53,8 @@ class ValidationError(ValueError):
         self.message = message
 
 
-def _clean_list(field: str, values, limit: int, item_limit: int) -> tuple[str, ...]:
-    out = []
+def _clean_list(field: str, values: Iterable[object], limit: int, item_limit: int) -> tuple[str, ...]:
+    out: list[str] = []
     for v in values:
         if not isinstance(v, str):
             raise ValidationError(field, "must be a list of strings")
@@ -48,15 +70,15 @@ def _clean_list(field: str, values, limit: int, item_limit: int) -> tuple[str, .
     return tuple(out)
 
 
-def prepare(portal: Portal, draft: ArticleDraft) -> tuple[ArticleDraft, int, int]:
+def prepare(portal: Desk, draft: ArticleDraft) -> tuple[ArticleDraft, int, int]:
     """Check and normalise a draft; returns the cleaned draft with its channel and source ids."""
     title = (draft.title or "").strip()
     if not title:
         raise ValidationError("title", "must not be empty")
     if len(title) > MAX_TITLE:
         raise ValidationError("title", f"at most {MAX_TITLE} characters")
-    channel = portal.channels.by_slug(draft.channel_slug)
-    if channel is None or channel.parent_id is None:
+    channel = portal.channels.section_by_slug(draft.channel_slug)
+    if channel is None:
         raise ValidationError("channel", f"unknown channel {draft.channel_slug!r}")
     source = portal.sources_by_key.get(draft.source_key)
     if source is None:
@@ -68,14 +90,14 @@ def prepare(portal: Portal, draft: ArticleDraft) -> tuple[ArticleDraft, int, int
     text = html_to_text(body)
     if not text:
         raise ValidationError("body_html", "must contain text after sanitizing")
-    summary = (draft.summary or "").strip() or text.split("\n", 1)[0][:120]
+    summary = (draft.summary or "").strip() or text.split("\n", 1)[0][:AUTO_SUMMARY_CHARS]
     if len(summary) > MAX_SUMMARY:
         raise ValidationError("summary", f"at most {MAX_SUMMARY} characters")
     byline = (draft.byline or "").strip()
     if len(byline) > MAX_BYLINE:
         raise ValidationError("byline", f"at most {MAX_BYLINE} characters")
-    if draft.external_id is not None and not (0 < len(draft.external_id) <= 200):
-        raise ValidationError("external_id", "must be 1 to 200 characters")
+    if draft.external_id is not None and not (0 < len(draft.external_id) <= MAX_EXTERNAL_ID):
+        raise ValidationError("external_id", f"must be 1 to {MAX_EXTERNAL_ID} characters")
     cleaned = replace(
         draft,
         title=title,
@@ -107,7 +129,7 @@ def _unchanged(a: Article, d: ArticleDraft, channel_id: int, source_id: int) -> 
 
 
 def save_article(
-    portal: Portal,
+    portal: Desk,
     draft: ArticleDraft,
     *,
     actor: str,
@@ -134,7 +156,7 @@ def save_article(
         article = store.create_article(
             cleaned, channel_id=channel_id, source_id=source_id, status=status, actor=actor
         )
-        portal.article_changed(article)
+        portal.tail.article_saved(article, None)
         return article, True
 
     changed = False
@@ -148,17 +170,24 @@ def save_article(
         article = store.set_status(article.id, ArticleStatus.PUBLISHED)
         changed = True
     if changed:
-        portal.article_changed(article)
+        portal.tail.article_saved(article, existing)
     return article, changed
 
 
-def publish(portal: Portal, article_id: int) -> Article:
-    article = portal.store.set_status(article_id, ArticleStatus.PUBLISHED)
-    portal.article_changed(article)
-    return article
+def publish(portal: Desk, article_id: int) -> Article:
+    """Make an article live (its first publication stamps ``published_at``)."""
+    return _set_status(portal, article_id, ArticleStatus.PUBLISHED)
 
 
-def withdraw(portal: Portal, article_id: int) -> Article:
-    article = portal.store.set_status(article_id, ArticleStatus.WITHDRAWN)
-    portal.article_changed(article)
+def withdraw(portal: Desk, article_id: int) -> Article:
+    """Take an article off the site; it stays in the store with its revisions."""
+    return _set_status(portal, article_id, ArticleStatus.WITHDRAWN)
+
+
+def _set_status(portal: Desk, article_id: int, status: ArticleStatus) -> Article:
+    previous = portal.store.get_article(article_id)
+    if previous is None:
+        raise NotFound(f"article {article_id} not found")
+    article = portal.store.set_status(article_id, status)
+    portal.tail.article_saved(article, previous)
     return article

@@ -7,6 +7,7 @@ from datetime import datetime
 from pydantic import BaseModel, ConfigDict, Field, StrictBool, StrictStr, model_validator
 
 from newsportal.domain import ArticleDraft
+from newsportal.domain import limits as L
 from newsportal.text import paragraphs_to_html
 from newsportal.timeutil import to_utc_naive
 
@@ -15,21 +16,21 @@ class ArticleIn(BaseModel):
     """An article as a partner system or editor submits it. Types are strict: no silent coercion."""
 
     model_config = ConfigDict(extra="forbid")
-    title: StrictStr = Field(min_length=1, max_length=120)
-    body_html: StrictStr = Field(min_length=1, max_length=400_000)
-    channel: StrictStr = Field(min_length=1, max_length=40)
-    source: StrictStr = Field(min_length=1, max_length=64)
-    summary: StrictStr = Field(default="", max_length=500)
-    byline: StrictStr = Field(default="", max_length=200)
-    tags: list[StrictStr] = Field(default_factory=list, max_length=12)
-    reporters: list[StrictStr] = Field(default_factory=list, max_length=10)
-    editors: list[StrictStr] = Field(default_factory=list, max_length=10)
+    title: StrictStr = Field(min_length=1, max_length=L.MAX_TITLE)
+    body_html: StrictStr = Field(min_length=1, max_length=L.MAX_BODY_CHARS)
+    channel: StrictStr = Field(min_length=1, max_length=L.MAX_CHANNEL_SLUG)
+    source: StrictStr = Field(min_length=1, max_length=L.MAX_SOURCE_KEY)
+    summary: StrictStr = Field(default="", max_length=L.MAX_SUMMARY)
+    byline: StrictStr = Field(default="", max_length=L.MAX_BYLINE)
+    tags: list[StrictStr] = Field(default_factory=list, max_length=L.MAX_TAGS)
+    reporters: list[StrictStr] = Field(default_factory=list, max_length=L.MAX_PEOPLE)
+    editors: list[StrictStr] = Field(default_factory=list, max_length=L.MAX_PEOPLE)
     original: StrictBool = False
-    external_id: StrictStr | None = Field(default=None, min_length=1, max_length=200)
+    external_id: StrictStr | None = Field(default=None, min_length=1, max_length=L.MAX_EXTERNAL_ID)
     published_at: datetime | None = None
     publish: StrictBool = False
     #: Plain-text paragraphs, an alternative to ``body_html`` for feeds that carry no markup.
-    paragraphs: list[StrictStr] | None = Field(default=None, max_length=2000)
+    paragraphs: list[StrictStr] | None = Field(default=None, max_length=L.MAX_PARAGRAPHS)
 
     @model_validator(mode="before")
     @classmethod

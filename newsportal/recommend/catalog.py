@@ -9,7 +9,6 @@ from __future__ import annotations
 import threading
 from collections.abc import Iterator
 from dataclasses import dataclass
-from datetime import datetime, timezone
 
 
 @dataclass(slots=True)
@@ -19,10 +18,6 @@ class Entry:
     published: float  # epoch seconds
     source_id: int
     quality: float = 1.0
-
-
-def to_epoch(dt: datetime | None) -> float:
-    return dt.replace(tzinfo=timezone.utc).timestamp() if dt else 0.0
 
 
 class Catalog:

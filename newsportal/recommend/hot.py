@@ -8,25 +8,46 @@ Top stories: an editor's pins first, then the channel's hot list. When too few a
 
 from __future__ import annotations
 
-from collections.abc import Collection
-from typing import TYPE_CHECKING
+from collections.abc import Callable, Collection, Sequence
+from typing import Protocol
 
-from newsportal.domain import ArticleCard
-from newsportal.recommend.catalog import one_per_story
+from newsportal.domain import ArticleCard, Page
+from newsportal.domain.channels import ChannelTree
+from newsportal.recommend.cards import CardLookup
+from newsportal.recommend.catalog import Catalog, one_per_story
 
-if TYPE_CHECKING:
-    from newsportal.portal import Portal
+
+class HotCounts(Protocol):
+    """The part of the counters a hot list reads."""
+
+    def top(self, n: int, scope: int | None = None, now: float | None = None) -> list[tuple[int, float]]: ...
+
+
+class PinnedIds(Protocol):
+    """The part of the pins a top-story module reads."""
+
+    def get(self, channel_id: int, default: list[int] | None = None) -> list[int]: ...
+
+
+#: Newest published cards of some channels (the store's ``list_cards``), to top up a thin hot list.
+LatestCards = Callable[..., Page[ArticleCard]]
 
 
 class HotList:
-    def __init__(self, portal: "Portal"):
-        self.portal = portal
+    def __init__(self, counters: HotCounts, catalog: Catalog, cards: CardLookup, pins: PinnedIds,
+                 channels: ChannelTree, latest: LatestCards):
+        self.counters = counters
+        self.catalog = catalog
+        self.card_lookup = cards
+        self.pins = pins
+        self.channels = channels
+        self.latest = latest
 
     def ranked(self, n: int, channel_id: int | None = None, exclude: Collection[int] = ()) -> list[tuple[int, float]]:
         """(article id, quality-weighted decayed score), best first, one per story."""
-        catalog = self.portal.catalog
+        catalog = self.catalog
         # Ask for extra: quality re-ranking, withdrawn articles, exclusions and story duplicates thin the list.
-        raw = self.portal.counters.top(3 * n + len(exclude) + 20, channel_id)
+        raw = self.counters.top(3 * n + len(exclude) + 20, channel_id)
         excluded = set(exclude)
         weighted = []
         for aid, score in raw:
@@ -35,9 +56,9 @@ class HotList:
                 continue
             weighted.append((aid, score * entry.quality))
         weighted.sort(key=lambda kv: (-kv[1], -kv[0]))
-        keep = one_per_story([aid for aid, _ in weighted], catalog, {catalog.story_of(a) for a in excluded} - {None})
-        keep_set = set(keep)
-        return [(aid, s) for aid, s in weighted if aid in keep_set][:n]
+        seen = {s for s in (catalog.story_of(a) for a in excluded) if s is not None}
+        keep = set(one_per_story([aid for aid, _ in weighted], catalog, seen))
+        return [(aid, s) for aid, s in weighted if aid in keep][:n]
 
     def ids(self, n: int, channel_id: int | None = None, exclude: Collection[int] = ()) -> list[int]:
         return [aid for aid, _ in self.ranked(n, channel_id, exclude)]
@@ -47,25 +68,23 @@ class HotList:
 
     def top_stories(self, channel_id: int, n: int) -> list[ArticleCard]:
         """A channel module: pinned articles (in pin order) first, then what is hot in the channel."""
-        pinned = [a for a in self.portal.pins.get(channel_id, []) if a in self.portal.catalog]
-        pinned = one_per_story(pinned, self.portal.catalog)[:n]
+        pinned = [a for a in self.pins.get(channel_id, []) if a in self.catalog]
+        pinned = one_per_story(pinned, self.catalog)[:n]
         rest = self.ids(n, channel_id, exclude=pinned)
         return self._fill(pinned + rest, n, channel_id, ())
 
-    def _fill(self, ids: list[int], n: int, channel_id: int | None, exclude: Collection[int]) -> list[ArticleCard]:
-        portal = self.portal
-        by_id = portal.store.cards_by_ids(ids)
-        cards = [by_id[i] for i in ids if i in by_id][:n]
+    def _fill(self, ids: Sequence[int], n: int, channel_id: int | None, exclude: Collection[int]) -> list[ArticleCard]:
+        cards = self.card_lookup.by_ids(ids, limit=n)
         if len(cards) < n:
             have = {c.id for c in cards} | set(exclude)
-            stories = {portal.catalog.story_of(a) for a in have} - {None}
-            channel = portal.channels.get(channel_id) if channel_id is not None else None
-            fill = portal.store.list_cards(
-                channel_ids=portal.channels.subtree_ids(channel) if channel else None,
+            stories = {self.catalog.story_of(a) for a in have} - {None}
+            channel = self.channels.get(channel_id) if channel_id is not None else None
+            fill = self.latest(
+                channel_ids=self.channels.subtree_ids(channel) if channel else None,
                 per_page=min(100, n + len(have)),
             ).items
             for c in fill:
-                story = portal.catalog.story_of(c.id)
+                story = self.catalog.story_of(c.id)
                 if c.id in have or story in stories:
                     continue
                 stories.add(story)

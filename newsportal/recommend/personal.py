@@ -12,16 +12,16 @@ from __future__ import annotations
 
 import math
 import threading
-import time
 from collections import Counter
+from collections.abc import Callable, Sequence
 from datetime import datetime, timedelta
-from typing import TYPE_CHECKING
+from typing import Protocol
 
-from newsportal.recommend.catalog import one_per_story
-from newsportal.timeutil import utcnow
-
-if TYPE_CHECKING:
-    from newsportal.portal import Portal
+from newsportal.recommend.catalog import Catalog, one_per_story
+from newsportal.recommend.hot import HotList
+from newsportal.search import TextIndex
+from newsportal.store.rows import Read
+from newsportal.timeutil import to_epoch, utcnow
 
 PROFILE_READS = 30
 PROFILE_TERMS = 30
@@ -34,44 +34,65 @@ def _jaccard(a: set[str], b: set[str]) -> float:
     return len(a & b) / len(a | b) if a and b else 0.0
 
 
+class ReadHistory(Protocol):
+    """The part of the store that keeps reader history (:class:`~newsportal.store.readers.ReaderStore`)."""
+
+    def add_history(self, reads: Sequence[tuple[str, int, datetime]]) -> None: ...
+    def history(self, reader: str, limit: int = 200) -> list[Read]: ...
+    def clear_history(self, reader: str) -> int: ...
+    def prune_history(self, before: datetime) -> int: ...
+
+
+#: How often :meth:`PersonalFeed.flush` also drops expired history.
+PRUNE_EVERY = timedelta(hours=1)
+
+
 class PersonalFeed:
-    def __init__(self, portal: "Portal", history_days: float = 30.0):
-        self.portal = portal
+    """Reads buffered in memory and written by :meth:`flush`; ``clock`` gives "now" (tests pass their own)."""
+
+    def __init__(self, reads: ReadHistory, catalog: Catalog, index: TextIndex, hot: HotList,
+                 history_days: float = 30.0, clock: Callable[[], datetime] = utcnow):
+        self.reads = reads
+        self.catalog = catalog
+        self.index = index
+        self.hot = hot
         self.history_days = history_days
+        self.clock = clock
         self._pending: list[tuple[str, int, datetime]] = []
         self._lock = threading.Lock()
-        self._last_prune = 0.0
+        self._last_prune: datetime | None = None
 
     # -- history ---------------------------------------------------------------------------------------
     def record_read(self, reader: str, article_id: int, at: datetime | None = None) -> None:
         with self._lock:
-            self._pending.append((reader, article_id, at or utcnow()))
+            self._pending.append((reader, article_id, at or self.clock()))
 
     def flush(self) -> int:
-        """Write buffered reads; once an hour drop history older than the retention period."""
+        """Write buffered reads; the first time, and then once an hour, drop history past the retention period."""
         with self._lock:
             batch, self._pending = self._pending, []
         if batch:
             try:
-                self.portal.store.add_history(batch)
+                self.reads.add_history(batch)
             except Exception:
                 with self._lock:
                     self._pending = batch + self._pending
                 raise
-        if time.monotonic() - self._last_prune > 3600:
-            self._last_prune = time.monotonic()
-            self.prune()
+        now = self.clock()
+        if self._last_prune is None or now - self._last_prune >= PRUNE_EVERY:
+            self._last_prune = now
+            self.prune(now)
         return len(batch)
 
     def prune(self, now: datetime | None = None) -> int:
-        return self.portal.store.prune_history((now or utcnow()) - timedelta(days=self.history_days))
+        return self.reads.prune_history((now or self.clock()) - timedelta(days=self.history_days))
 
     def history(self, reader: str, limit: int = 200) -> list[int]:
         """The reader's reads, newest first, within the retention period (unflushed reads included)."""
-        cutoff = utcnow() - timedelta(days=self.history_days)
+        cutoff = self.clock() - timedelta(days=self.history_days)
         with self._lock:
             pending = [(a, t) for r, a, t in self._pending if r == reader]
-        stored = self.portal.store.history(reader, limit)
+        stored = self.reads.history(reader, limit)
         merged: dict[int, datetime] = {}
         for aid, at in [*stored, *pending]:
             if at >= cutoff and (aid not in merged or at > merged[aid]):
@@ -83,31 +104,30 @@ class PersonalFeed:
             before = len(self._pending)
             self._pending = [p for p in self._pending if p[0] != reader]
             dropped = before - len(self._pending)
-        return dropped + self.portal.store.clear_history(reader)
+        return dropped + self.reads.clear_history(reader)
 
     # -- recommendations -------------------------------------------------------------------------------
     def recommend(self, reader: str, n: int = 10) -> list[tuple[int, float]]:
-        portal = self.portal
-        catalog = portal.catalog
+        catalog = self.catalog
         read = self.history(reader)
         read_set = set(read)
         read_stories = {catalog.story_of(a) for a in read} - {None}
         if not read:
-            return portal.hot.ranked(n)
+            return self.hot.ranked(n)
 
         profile: Counter[str] = Counter()
         for rank, aid in enumerate(read[:PROFILE_READS]):
-            sig = portal.index.signature(aid)
+            sig = self.index.signature(aid)
             if sig is None:
                 continue
             weight = 1.0 / (1.0 + rank / 5.0)  # the latest reads shape the profile most
             for term, count in sig[0].items():
                 profile[term] += weight * count
         if not profile:
-            return portal.hot.ranked(n, exclude=read_set)
+            return self.hot.ranked(n, exclude=read_set)
         query = {t: max(1, round(w)) for t, w in profile.most_common(PROFILE_TERMS)}
-        hits = portal.index.more_like(query, CANDIDATES)
-        now = time.time()
+        hits = self.index.more_like(query, CANDIDATES)
+        now = to_epoch(self.clock())
         scored: list[tuple[int, float]] = []
         top = max((s for _, s in hits), default=1.0) or 1.0
         for aid, s in hits:
@@ -121,7 +141,7 @@ class PersonalFeed:
         picked = self._mmr(scored, n)
         if len(picked) < n:  # thin profile: top up with what is hot
             have = {a for a, _ in picked} | read_set
-            for aid, s in portal.hot.ranked(n * 2, exclude=have):
+            for aid, s in self.hot.ranked(n * 2, exclude=have):
                 if catalog.story_of(aid) not in read_stories | {catalog.story_of(a) for a, _ in picked}:
                     picked.append((aid, s * 0.01))
                 if len(picked) >= n:
@@ -133,7 +153,7 @@ class PersonalFeed:
         pool = scored[: n * 4]
         terms: dict[int, set[str]] = {}
         for aid, _ in pool:
-            sig = self.portal.index.signature(aid)
+            sig = self.index.signature(aid)
             terms[aid] = set(sig[0]) if sig else set()
         chosen: list[tuple[int, float]] = []
         while pool and len(chosen) < n:

@@ -17,8 +17,9 @@ from dataclasses import dataclass
 
 from datasketch import MinHash, MinHashLSH
 
-from newsportal.recommend.catalog import to_epoch
-from newsportal.store import IndexDoc
+from newsportal.search.bm25 import idf as bm25_idf
+from newsportal.search.docs import IndexDoc
+from newsportal.timeutil import to_epoch
 from newsportal.text import tokenize
 
 NUM_PERM = 128
@@ -71,8 +72,7 @@ def same_story(a: Fingerprint, b: Fingerprint, df: dict[str, int], n_docs: int) 
         return 0.0  # different figures: a different event, however similar the words
 
     def idf(t: str) -> float:  # BM25's idf: near 0 for words in every article, positive for rare ones
-        d = df.get(t, 0)
-        return math.log(1.0 + (max(n_docs, d) - d + 0.5) / (d + 0.5))
+        return bm25_idf(df.get(t, 0), n_docs)
 
     total_a, total_b = sum(idf(t) for t in a.tokens), sum(idf(t) for t in b.tokens)
     shared = sum(idf(t) for t in a.tokens & b.tokens)

@@ -23,7 +23,8 @@ from pathlib import Path
 
 import tantivy
 
-from newsportal.store import IndexDoc
+from newsportal.search.bm25 import idf as bm25_idf
+from newsportal.search.docs import IndexDoc
 from newsportal.text import tokenize
 
 log = logging.getLogger(__name__)
@@ -213,7 +214,7 @@ class TextIndex:
         out = {}
         for t in terms:
             df = searcher.doc_freq("body", t)
-            out[t] = math.log(1 + (n - df + 0.5) / (df + 0.5)) if df else 0.0
+            out[t] = bm25_idf(df, n) if df else 0.0
         return out
 
     def _ids(self, searcher, hits) -> list[tuple[int, float]]:

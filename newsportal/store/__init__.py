@@ -1,6 +1,9 @@
-"""Storage behind one interface (:class:`Store`), embedded (SQLite) or production (PostgreSQL)."""
+"""Storage behind one facade (:class:`Store`), embedded (SQLite) or production (PostgreSQL)."""
 
-from newsportal.store.base import Conflict, IndexDoc, NotFound, Store
+from newsportal.store.base import Conflict, NotFound
+from newsportal.store.bulk import bulk_create
+from newsportal.store.facade import Store
+from newsportal.store.rows import CatalogRow, ChangedRow, Read, Stats, StoredEvent
 
 
 def open_store(url: str) -> Store:
@@ -16,4 +19,7 @@ def open_store(url: str) -> Store:
     raise ValueError(f"unsupported database URL {url!r}: use sqlite:///… or postgresql://…")
 
 
-__all__ = ["Conflict", "IndexDoc", "NotFound", "Store", "open_store"]
+__all__ = [
+    "CatalogRow", "ChangedRow", "Conflict", "NotFound", "Read", "Stats", "Store", "StoredEvent", "bulk_create",
+    "open_store",
+]

@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
-from sqlalchemy import create_engine
+from typing import Any
+
+from sqlalchemy import Table, create_engine
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.engine import make_url
 
-from newsportal.store.base import Store
+from newsportal.store.facade import Store
 
 
 def normalise_url(url: str) -> str:
@@ -26,5 +28,5 @@ class PostgresStore(Store):
         )
         super().__init__(engine)
 
-    def _insert(self, table):
+    def insert(self, table: Table) -> Any:
         return pg_insert(table)

@@ -4,11 +4,13 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from sqlalchemy import create_engine, event
+from typing import Any
+
+from sqlalchemy import Table, create_engine, event
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.engine import make_url
 
-from newsportal.store.base import Store
+from newsportal.store.facade import Store
 
 
 class SqliteStore(Store):
@@ -31,5 +33,5 @@ class SqliteStore(Store):
 
         super().__init__(engine)
 
-    def _insert(self, table):
+    def insert(self, table: Table) -> Any:
         return sqlite_insert(table)

@@ -13,7 +13,8 @@ import re
 
 import nh3
 
-MAX_BODY_CHARS = 400_000
+from newsportal.domain.limits import MAX_BODY_CHARS
+
 
 ALLOWED_TAGS = {
     "p", "br", "h2", "h3", "h4", "strong", "em", "b", "i", "u", "s", "sub", "sup", "small",

@@ -4,7 +4,7 @@ from collections import defaultdict
 
 from newsportal.demo.load import demo_items
 from newsportal.recommend.stories import StoryClusterer, fingerprint, same_story
-from newsportal.store import IndexDoc
+from newsportal.search.docs import IndexDoc
 
 
 def truth_and_predicted(portal):

@@ -1,0 +1,84 @@
+"""Sources (publishers and self-media accounts) held in memory, and editors' trust in them.
+
+Trust (0–1) scales the quality score of every article from a source, and the quality score weighs every hot
+and personal list, so a trust change must reach the in-memory catalogue at once. :func:`set_source_trust` is
+the one way to change it: the API, the CLI and any later newsroom screen call it.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from newsportal.domain import Source
+from newsportal.recommend.catalog import Catalog, Entry
+from newsportal.recommend.quality import Quality, assess
+from newsportal.store import Store
+from newsportal.store.rows import CatalogRow
+from newsportal.timeutil import to_epoch
+
+#: Trust of an article whose source is unknown to this process (e.g. added by another process just now).
+DEFAULT_TRUST = 0.7
+
+
+class TrustOutOfRange(ValueError):
+    """Trust outside 0–1; the message is shown to editors."""
+
+    def __init__(self, trust: float):
+        super().__init__(f"信任度必须在 0 到 1 之间（收到 {trust}）")
+        self.trust = trust
+
+
+class SourceBook:
+    """Every source by id and by key; :meth:`reload` refreshes it in place so holders never go stale."""
+
+    def __init__(self) -> None:
+        self.by_id: dict[int, Source] = {}
+        self.by_key: dict[str, Source] = {}
+
+    def reset(self, sources: list[Source]) -> set[int]:
+        """Replace the sources; returns the ids whose trust changed (they need new catalogue entries)."""
+        changed = {s.id for s in sources if s.id in self.by_id and self.by_id[s.id].trust != s.trust}
+        self.by_id = {s.id: s for s in sources}
+        self.by_key = {s.key: s for s in sources}
+        return changed
+
+    def trust(self, source_id: int) -> float:
+        source = self.by_id.get(source_id)
+        return source.trust if source else DEFAULT_TRUST
+
+    def quality(self, title: str, source_id: int) -> Quality:
+        return assess(title, self.trust(source_id))
+
+    def entry(self, channel_id: int, story_id: int, published: datetime | None, source_id: int,
+              title: str) -> Entry:
+        """The catalogue entry of a published article (its quality folds in the source's trust)."""
+        return Entry(channel_id, story_id, to_epoch(published), source_id, self.quality(title, source_id).score)
+
+    def put_row(self, catalog: Catalog, row: CatalogRow) -> None:
+        """Enter one published article's row into the catalogue (an unclustered one is its own story)."""
+        catalog.put(row.id, self.entry(row.channel_id, row.story_id or row.id, row.published_at, row.source_id,
+                                       row.title))
+
+
+def reload_sources(store: Store, book: SourceBook, catalog: Catalog) -> set[int]:
+    """Re-read sources; re-score catalogue entries of any source whose trust changed. Returns those ids."""
+    changed = book.reset(store.sources())
+    for source_id in changed:
+        for row in store.catalog_rows(source_id=source_id):
+            book.put_row(catalog, row)
+    return changed
+
+
+def set_source_trust(store: Store, book: SourceBook, catalog: Catalog, key: str, trust: float) -> Source:
+    """Editors' trust in a source (0–1): checked, stored, and applied to every live article from it.
+
+    Raises :class:`TrustOutOfRange` for a value outside 0–1 and :class:`~newsportal.store.NotFound` for an
+    unknown key. Other processes pick the change up on their next sync (:mod:`newsportal.newsroom.sync`).
+    """
+    if not 0.0 <= trust <= 1.0:  # also refuses NaN
+        raise TrustOutOfRange(trust)
+    source = store.set_source_trust(key, trust)
+    reload_sources(store, book, catalog)
+    for row in store.catalog_rows(source_id=source.id):  # even if the trust was unchanged in memory
+        book.put_row(catalog, row)
+    return source

@@ -1,0 +1,114 @@
+"""The tail of the publish flow, in one place: after a write reaches the store, bring every derived view in line.
+
+    article_saved(article, previous)
+      published → index_doc → cluster (story id, persisted) → index.upsert → catalogue entry
+      otherwise → index.delete, story window, catalogue, hot lists (forget) → re-lead its story
+      → ledger.note (so cross-process sync skips this process's own write)
+      → signals.article_saved(ArticleSaved(article, previous))  (page cache purge and later listeners)
+
+Start-up (:mod:`newsportal.newsroom.startup`) and cross-process sync (:mod:`newsportal.newsroom.sync`) use
+:meth:`PublishTail.cluster` for articles that arrive without a story.
+"""
+
+from __future__ import annotations
+
+import threading
+from datetime import datetime
+from typing import NamedTuple
+
+from newsportal.counters import Counters
+from newsportal.domain import Article, ArticleStatus
+from newsportal.domain.channels import ChannelTree
+from newsportal.newsroom.signals import ArticleSaved, PublishSignals
+from newsportal.newsroom.sources import SourceBook
+from newsportal.recommend.catalog import Catalog
+from newsportal.recommend.stories import StoryClusterer
+from newsportal.search import IndexDoc, TextIndex
+from newsportal.store import Store
+
+
+class Version(NamedTuple):
+    """What this process last wrote or saw of an article; sync compares it with the store's row."""
+
+    updated_at: datetime
+    status: str
+    story_id: int | None
+    channel_id: int
+
+
+class WriteLedger:
+    """Article id → the version this process last wrote or took in (so sync does not redo its own writes)."""
+
+    def __init__(self) -> None:
+        self._seen: dict[int, Version] = {}
+        self.lock = threading.RLock()
+
+    def note(self, article_id: int, version: Version) -> None:
+        self._seen[article_id] = version
+
+    def get(self, article_id: int) -> Version | None:
+        return self._seen.get(article_id)
+
+    def __contains__(self, article_id: object) -> bool:
+        return article_id in self._seen
+
+
+class PublishTail:
+    """Cluster → index → catalogue → signal, for one written article; the newsroom calls it after each write."""
+
+    def __init__(self, store: Store, index: TextIndex, catalog: Catalog, stories: StoryClusterer,
+                 counters: Counters, channels: ChannelTree, sources: SourceBook, signals: PublishSignals,
+                 ledger: WriteLedger):
+        self.store = store
+        self.index = index
+        self.catalog = catalog
+        self.stories = stories
+        self.counters = counters
+        self.channels = channels
+        self.sources = sources
+        self.signals = signals
+        self.ledger = ledger
+
+    def article_saved(self, article: Article, previous: Article | None = None) -> None:
+        """Bring story, index and catalogue in line with one written article, then fire ``article_saved``."""
+        with self.ledger.lock:
+            story = article.story_id
+            if article.status is ArticleStatus.PUBLISHED:
+                doc = self.store.index_doc(article)
+                story = self.cluster(doc)
+                self.index.upsert(doc)
+            else:
+                self.unpublish(article)
+            self.ledger.note(article.id, Version(article.updated_at, article.status.value, story,
+                                                 article.channel_id))
+        self.signals.article_saved.send(ArticleSaved(article, previous))
+
+    def cluster(self, doc: IndexDoc) -> int:
+        """Join the article to a story (or start one); persist the story id; update catalogue and window."""
+        story, fp = self.stories.assign(doc, self.index.doc_freqs)
+        if doc.story_id is not None and doc.story_id != doc.id and doc.story_id in self.catalog:
+            story = doc.story_id  # an edit keeps the story it already joined
+        if story != doc.story_id:
+            self.store.set_story(doc.id, story)
+        self.stories.add(doc.id, fp, story)
+        self.catalog.put(doc.id, self.sources.entry(doc.channel_id, story, doc.published_at, doc.source_id,
+                                                    doc.title))
+        return story
+
+    def unpublish(self, article: Article) -> None:
+        """Take an article that is no longer published out of every derived view."""
+        entry = self.catalog.get(article.id)
+        self.remove(article.id, article.channel_id)
+        if entry is not None and entry.story_id == article.id:
+            lead = self.store.relead_story(article.id)  # the story lives on under its next article
+            if lead is not None:
+                for member in self.catalog.story_members(article.id):
+                    self.catalog.set_story(member, lead)
+                    self.stories.set_story(member, lead)
+
+    def remove(self, article_id: int, channel_id: int) -> None:
+        """Drop one article from the index, the story window, the catalogue and the hot lists."""
+        self.index.delete(article_id)
+        self.stories.remove(article_id)
+        self.catalog.drop(article_id)
+        self.counters.forget(article_id, self.channels.scopes(channel_id))
