@@ -237,7 +237,7 @@ def hot(
     portal = portal_of(request)
     channel_id = None
     if channel is not None:
-        ch = portal.channels.by_slug(channel)
+        ch = portal.channels.section_by_slug(channel)
         if ch is None:
             raise NotFound(f"unknown channel {channel!r}")
         channel_id = ch.id
@@ -412,8 +412,8 @@ class TrustIn(BaseModel):
 
 
 def _channel(portal: Portal, slug: str):
-    ch = portal.channels.by_slug(slug)
-    if ch is None or ch.parent_id is None:
+    ch = portal.channels.section_by_slug(slug)
+    if ch is None:
         raise NotFound(f"unknown channel {slug!r}")
     return ch
 

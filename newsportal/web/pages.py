@@ -194,8 +194,8 @@ def _make_pages(care: bool):
         portal = _state(request).portal
         slug = request.path_params["slug"]
         page = _page_number(request)
-        ch = portal.channels.by_slug(slug)
-        if ch is None or ch.parent_id is None or page is None:
+        ch = portal.channels.section_by_slug(slug)
+        if ch is None or page is None:
             return html(not_found_body(request, care), 404)
         if page == 1 and "page" in request.query_params:
             return RedirectResponse(f"{prefix}/channel/{slug}", status_code=301)

@@ -16,7 +16,7 @@ def ev(article, reader="r1", kind="view", at=NOW, scopes=(), ua=BROWSER_UA):
 
 
 def ts(dt):
-    from newsportal.counters.base import epoch
+    from newsportal.timeutil import to_epoch as epoch
 
     return epoch(dt)
 

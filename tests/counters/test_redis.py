@@ -8,7 +8,7 @@ from datetime import datetime, timedelta
 import pytest
 
 from newsportal.counters import Event
-from newsportal.counters.base import epoch
+from newsportal.timeutil import to_epoch as epoch
 from tests.conftest import BROWSER_UA, REDIS_URL, make_store, need_redis
 
 pytestmark = pytest.mark.redis
