@@ -1,8 +1,8 @@
 """为你推荐: a profile from recent reads, nothing read again, no duplicate stories, diverse, forgettable."""
 
-from datetime import timedelta
+from datetime import datetime, timedelta
 
-from newsportal.timeutil import utcnow
+from newsportal.recommend.personal import PersonalFeed
 
 
 def ext(portal, external_id):
@@ -30,15 +30,31 @@ def test_recommendations_follow_reads_and_skip_what_was_read(demo_portal):
 
 
 def test_history_can_be_cleared_and_expires(demo_portal):
-    feed = demo_portal.personal
+    # A feed of its own with an injected clock: when the shared feed's background flush last pruned does not
+    # matter, and "now" is whatever the test says.
+    now = [datetime(2026, 11, 25, 12, 0)]
+    p = demo_portal
+    feed = PersonalFeed(p.store, p.catalog, p.index, p.hot, history_days=30, clock=lambda: now[0])
     reader = "b" * 32
-    a, b = ext(demo_portal, "demo-sports-004"), ext(demo_portal, "demo-ent-005")
+    feed.clear(reader)
+    a, b = ext(p, "demo-sports-004"), ext(p, "demo-ent-005")
     feed.record_read(reader, a)
-    feed.record_read(reader, b, at=utcnow() - timedelta(days=feed.history_days + 1))
-    feed.flush()
+    feed.record_read(reader, b, at=now[0] - timedelta(days=31))
+    assert feed.flush() == 2
     assert feed.history(reader) == [a]  # the old read is past the retention period
     # the first flush also prunes: the expired read is gone from storage, not just hidden
-    assert [aid for aid, _ in demo_portal.store.history(reader)] == [a]
+    assert [r.article_id for r in p.store.history(reader)] == [a]
+    # within the hour of the last prune a flush does not prune again, even once a read has expired
+    now[0] += timedelta(minutes=30)
+    feed.record_read(reader, b, at=now[0] - timedelta(days=31))
+    feed.flush()
+    assert sorted(r.article_id for r in p.store.history(reader)) == sorted([a, b]) and feed.history(reader) == [a]
+    # a month later the first read has expired too: hidden at once, dropped from storage by the next flush
+    now[0] += timedelta(days=30)
+    assert feed.history(reader) == []
+    feed.flush()
+    assert p.store.history(reader) == []
+    feed.record_read(reader, b)
     assert feed.clear(reader) == 1 and feed.history(reader) == []
 
 
