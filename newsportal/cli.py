@@ -79,7 +79,7 @@ def db_upgrade(data_dir: DataDir = None, database_url: DbUrl = None) -> None:
 
 
 def load_demo_content(portal, articles: int = 0, seed: int = 2026, traffic: bool = True) -> None:
-    from newsportal.demo.load import demo_items, load_demo
+    from newsportal.demo.load import demo_items, load_demo, load_synthetic
 
     items = sum(1 for _ in demo_items())
     with _progress() as progress:
@@ -87,32 +87,13 @@ def load_demo_content(portal, articles: int = 0, seed: int = 2026, traffic: bool
         written = load_demo(portal, traffic=traffic, progress=lambda n: progress.advance(task, n))
     console.print(f"demo: {items} hand-written articles ({written} written)")
     if articles > 0:
-        load_synthetic(portal, articles, seed)
-
-
-def load_synthetic(portal, articles: int, seed: int) -> None:
-    """Bulk-load a generated corpus; a corpus already loaded with the same seed is left alone."""
-    from newsportal.demo.synthetic import generate
-    from newsportal.newsroom.publish import prepare
-    from newsportal.store import bulk_create
-
-    if portal.store.get_article_by_external_id(f"synthetic-{seed}-0") is not None:
-        console.print(f"synthetic corpus with seed {seed} is already loaded; nothing to do")
-        return
-    batch: list = []
-    done = 0
-    with _progress() as progress:
-        task = progress.add_task("synthetic articles", total=articles)
-        for item in generate(articles, seed=seed):
-            batch.append(prepare(portal, item.draft))
-            if len(batch) >= 2000:
-                done += bulk_create(portal.store, batch, actor="synthetic")
-                progress.advance(task, len(batch))
-                batch = []
-        if batch:
-            done += bulk_create(portal.store, batch, actor="synthetic")
-            progress.advance(task, len(batch))
-    console.print(f"synthetic: {done} articles (seed {seed})")
+        with _progress() as progress:
+            task = progress.add_task("synthetic articles", total=articles)
+            done = load_synthetic(portal, articles, seed, progress=lambda n: progress.advance(task, n))
+        if done is None:
+            console.print(f"synthetic corpus with seed {seed} is already loaded; nothing to do")
+        else:
+            console.print(f"synthetic: {done} articles (seed {seed})")
 
 
 @app.command()
@@ -263,6 +244,8 @@ def pin(
     database_url: DbUrl = None,
 ) -> None:
     """Pin an article at the top of a channel's top-story module (or --remove the pin)."""
+    from newsportal.recommend.pins import NotPinnable
+
     portal = _open(_settings(data_dir, database_url), start=False)
     try:
         ch = portal.channels.section_by_slug(channel)
@@ -273,12 +256,12 @@ def pin(
             ok = portal.unpin(ch.id, article_id)
             console.print("unpinned" if ok else "[yellow]was not pinned[/]")
             raise typer.Exit(0 if ok else 1)
-        article = portal.store.get_article(article_id)
-        if article is None or article.status.value != "published":
-            console.print(f"[red]article {article_id} is not a published article[/]")
-            raise typer.Exit(2)
-        portal.pin(ch.id, article_id, actor="cli", position=position, hours=hours)
-        console.print(f"pinned {article_id} 《{article.title}》 in {ch.name}")
+        try:
+            portal.pin(ch.id, article_id, actor="cli", position=position, hours=hours)
+        except NotPinnable as exc:
+            console.print(f"[red]{exc}[/]")
+            raise typer.Exit(2) from exc
+        console.print(f"pinned {article_id} in {ch.name}")
     finally:
         portal.close()
 

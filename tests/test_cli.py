@@ -1,8 +1,10 @@
 """The CLI mirrors the library; each command is exercised end to end on a throwaway data directory."""
 
 import json
+from pathlib import Path
 
 import pytest
+import typer
 from typer.testing import CliRunner
 
 from newsportal.cli import app
@@ -15,6 +17,34 @@ runner = CliRunner()
 def test_every_command_has_help(cmd):
     r = runner.invoke(app, [*cmd, "--help"])
     assert r.exit_code == 0 and "Usage" in r.output
+
+
+def _commands(group, prefix=()):
+    """Every leaf command of the CLI as its word path, e.g. ("token", "create")."""
+    for name, cmd in group.commands.items():
+        if hasattr(cmd, "commands"):
+            yield from _commands(cmd, (*prefix, name))
+        else:
+            yield (*prefix, name), cmd
+
+
+def _readme_cli_lines():
+    text = (Path(__file__).parent.parent / "README.md").read_text("utf-8")
+    section = text.split("## Command line", 1)[1].split("\n## ", 1)[0]
+    return [line.strip() for line in section.splitlines() if line.strip().startswith("newsportal ")]
+
+
+def test_every_command_has_help_text_and_a_readme_line():
+    commands = dict(_commands(typer.main.get_command(app)))
+    assert len(commands) >= 10
+    lines = _readme_cli_lines()
+    for path, cmd in commands.items():
+        name = " ".join(path)
+        assert (cmd.help or "").strip(), f"`newsportal {name}` has no --help text"
+        assert any(line == f"newsportal {name}" or line.startswith(f"newsportal {name} ") for line in lines), (
+            f"`newsportal {name}` has no line in README.md's command-line section")
+        r = runner.invoke(app, [*path, "--help"])
+        assert r.exit_code == 0 and cmd.help.split("\n")[0].split()[0] in r.output
 
 
 def test_db_upgrade_token_and_import(tmp_path):
@@ -80,4 +110,7 @@ def test_pin_quality_and_trust_commands(tmp_path):
     assert runner.invoke(app, ["source-trust", "qiumi-laowang", "0.3", *d]).exit_code == 0
     assert next(s for s in store.sources() if s.key == "qiumi-laowang").trust == 0.3
     assert runner.invoke(app, ["source-trust", "nobody", "0.3", *d]).exit_code == 2
+    # the command goes through the library's checked path: out-of-range trust never reaches the store
+    assert runner.invoke(app, ["source-trust", "qiumi-laowang", "1.5", *d]).exit_code == 2
+    assert next(s for s in store.sources() if s.key == "qiumi-laowang").trust == 0.3
     store.close()

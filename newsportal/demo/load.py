@@ -113,3 +113,32 @@ def simulate_traffic(portal: Portal, *, now: datetime | None = None, seed: int =
                 counted += portal.counters.record(portal.event(card.id, "share", reader, BROWSER_UA, at=at))
     portal.counters.flush()
     return counted
+
+
+def load_synthetic(portal: Portal, articles: int, seed: int = 2026,
+                   progress: Callable[[int], None] | None = None, batch_size: int = 2000) -> int | None:
+    """Bulk-load a generated corpus (load tests); returns how many, or None if that seed is already loaded.
+
+    Drafts go through the newsroom's checks (:func:`~newsportal.newsroom.publish.prepare`) and then into the
+    store in batches; clustering and indexing happen at the next :meth:`Portal.start`.
+    """
+    from newsportal.demo.synthetic import generate
+    from newsportal.newsroom.publish import prepare
+    from newsportal.store import bulk_create
+
+    if portal.store.get_article_by_external_id(f"synthetic-{seed}-0") is not None:
+        return None
+    batch: list[tuple[ArticleDraft, int, int]] = []
+    done = 0
+    for item in generate(articles, seed=seed):
+        batch.append(prepare(portal, item.draft))
+        if len(batch) >= batch_size:
+            done += bulk_create(portal.store, batch, actor="synthetic")
+            if progress:
+                progress(len(batch))
+            batch = []
+    if batch:
+        done += bulk_create(portal.store, batch, actor="synthetic")
+        if progress:
+            progress(len(batch))
+    return done

@@ -9,9 +9,18 @@ from __future__ import annotations
 from collections.abc import Callable
 from datetime import datetime, timedelta
 
+from newsportal.domain import ArticleStatus
 from newsportal.newsroom.signals import PinsChanged, PublishSignals
-from newsportal.store import Store
+from newsportal.store import NotFound, Store
 from newsportal.timeutil import utcnow
+
+
+class NotPinnable(NotFound):
+    """Only a published article can be pinned; the message is shown to editors."""
+
+    def __init__(self, article_id: int):
+        super().__init__(f"文章 {article_id} 不存在或未发布，不能置顶")
+        self.article_id = article_id
 
 
 class Pins:
@@ -43,7 +52,14 @@ class Pins:
 
     def pin(self, channel_id: int, article_id: int, *, actor: str, position: int = 0,
             hours: float | None = None) -> None:
-        """Pin an article in a channel, optionally for ``hours``; raises NotFound for an unknown id."""
+        """Pin a published article in a channel, optionally for ``hours``.
+
+        Raises :class:`NotPinnable` for an article that is unknown or not published, and
+        :class:`~newsportal.store.NotFound` for an unknown channel. The API and the CLI both come here.
+        """
+        article = self._store.get_article(article_id)
+        if article is None or article.status is not ArticleStatus.PUBLISHED:
+            raise NotPinnable(article_id)
         now = self._clock()
         expires = now + timedelta(hours=hours) if hours else None
         self._store.pin(channel_id, article_id, actor=actor, position=position, expires_at=expires, now=now)
