@@ -15,7 +15,7 @@ from __future__ import annotations
 import logging
 import sys
 from pathlib import Path
-from typing import Annotated, Optional
+from typing import Annotated
 
 import typer
 from rich.console import Console
@@ -30,8 +30,8 @@ app.add_typer(db_app, name="db")
 app.add_typer(token_app, name="token")
 console = Console(stderr=True)
 
-DataDir = Annotated[Optional[Path], typer.Option("--data-dir", help="Data directory (default ./data).")]
-DbUrl = Annotated[Optional[str], typer.Option("--database-url", help="sqlite:///… or postgresql://…")]
+DataDir = Annotated[Path | None, typer.Option("--data-dir", help="Data directory (default ./data).")]
+DbUrl = Annotated[str | None, typer.Option("--database-url", help="sqlite:///… or postgresql://…")]
 
 
 def _settings(data_dir: Path | None, database_url: str | None, **more) -> Settings:
@@ -98,13 +98,15 @@ def load_demo_content(portal, articles: int = 0, seed: int = 2026, traffic: bool
 
 @app.command()
 def demo(
-    articles: Annotated[int, typer.Option(help="Also generate this many synthetic articles (load tests).", min=0)] = 0,
+    articles: Annotated[
+        int, typer.Option(help="Also generate this many synthetic articles (load tests).", min=0)
+    ] = 0,
     seed: Annotated[int, typer.Option(help="Seed of the synthetic generator.")] = 2026,
     traffic: Annotated[bool, typer.Option(help="Simulate a day of reader traffic for the hot lists.")] = True,
     data_dir: DataDir = None,
     database_url: DbUrl = None,
 ) -> None:
-    """Load the demo: channels, sources, the hand-written articles (and a synthetic corpus with --articles)."""
+    """Load the demo: channels, sources, hand-written articles (and a synthetic corpus with --articles)."""
     settings = _settings(data_dir, database_url)
     portal = _open(settings, start=False)
     try:
@@ -149,7 +151,7 @@ def serve(
 def import_(
     file: Annotated[Path, typer.Argument(help="JSON-lines file, one article per line ('-' for stdin).")],
     publish: Annotated[
-        Optional[bool], typer.Option("--publish/--draft", help="Override each line's publish flag.")
+        bool | None, typer.Option("--publish/--draft", help="Override each line's publish flag.")
     ] = None,
     data_dir: DataDir = None,
     database_url: DbUrl = None,
@@ -169,7 +171,8 @@ def import_(
     try:
         with _progress() as progress:
             task = progress.add_task("import", total=len(lines))
-            report = import_jsonl(portal, lines, publish=publish, progress=lambda n: progress.advance(task, n))
+            report = import_jsonl(portal, lines, publish=publish,
+                                  progress=lambda n: progress.advance(task, n))
     finally:
         portal.close()
     for lineno, message in report.errors[:50]:
@@ -210,7 +213,8 @@ def token_list(data_dir: DataDir = None, database_url: DbUrl = None) -> None:
     store = open_store(_settings(data_dir, database_url).resolved_database_url)
     store.upgrade()
     for t in store.tokens():
-        typer.echo(f"{t.prefix}\t{t.name}\t{t.created_at:%Y-%m-%d %H:%M}\t{'revoked' if t.revoked else 'active'}")
+        state = "revoked" if t.revoked else "active"
+        typer.echo(f"{t.prefix}\t{t.name}\t{t.created_at:%Y-%m-%d %H:%M}\t{state}")
     store.close()
 
 
@@ -238,7 +242,7 @@ def pin(
     channel: Annotated[str, typer.Argument(help="Channel slug, e.g. news, sports.")],
     article_id: Annotated[int, typer.Argument(help="Article id.", min=1)],
     position: Annotated[int, typer.Option(help="Order among the channel's pins (0 first).", min=0)] = 0,
-    hours: Annotated[Optional[float], typer.Option(help="Unpin automatically after this many hours.")] = None,
+    hours: Annotated[float | None, typer.Option(help="Unpin automatically after this many hours.")] = None,
     remove: Annotated[bool, typer.Option("--remove", help="Unpin instead.")] = False,
     data_dir: DataDir = None,
     database_url: DbUrl = None,

@@ -53,7 +53,7 @@ class Settings:
             return self.database_url
         return f"sqlite:///{(self.data_dir / 'newsportal.sqlite3').resolve()}"
 
-    def with_(self, **changes) -> "Settings":
+    def with_(self, **changes) -> Settings:
         return replace(self, **changes)
 
 

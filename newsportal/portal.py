@@ -58,14 +58,15 @@ class Portal:
         self.cards = CardLookup(self.store.cards_by_ids, self.catalog.__contains__)
         self.pins = Pins(self.store, self.signals)
         self.related = RelatedEngine(self.index, self.catalog, self.channels.top_id)
-        self.hot = HotList(self.counters, self.catalog, self.cards, self.pins, self.channels, self.store.list_cards)
+        self.hot = HotList(self.counters, self.catalog, self.cards, self.pins, self.channels,
+                           self.store.list_cards)
         self.personal = PersonalFeed(self.store, self.catalog, self.index, self.hot, settings.history_days)
         self.searcher = ReaderSearch(self.index, self.catalog, self.cards)
         ledger = WriteLedger()
-        self.tail = PublishTail(self.store, self.index, self.catalog, self.stories, self.counters, self.channels,
-                                self.source_book, self.signals, ledger)
-        self.sync = CrossProcessSync(self.store, self.tail, self.catalog, self.index, self.pins, self.source_book,
-                                     self.signals, ledger)
+        self.tail = PublishTail(self.store, self.index, self.catalog, self.stories, self.counters,
+                                self.channels, self.source_book, self.signals, ledger)
+        self.sync = CrossProcessSync(self.store, self.tail, self.catalog, self.index, self.pins,
+                                     self.source_book, self.signals, ledger)
 
     @property
     def published(self) -> Catalog:

@@ -7,7 +7,7 @@ crosses into the store goes through :func:`to_utc_naive`, and every value shown 
 
 from __future__ import annotations
 
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from zoneinfo import ZoneInfo
 
 BEIJING = ZoneInfo("Asia/Shanghai")
@@ -16,13 +16,13 @@ DISPLAY_FORMAT = "%Y-%m-%d %H:%M:%S"
 
 def utcnow() -> datetime:
     """Current time as naive UTC, the form the store keeps."""
-    return datetime.now(timezone.utc).replace(tzinfo=None, microsecond=0)
+    return datetime.now(UTC).replace(tzinfo=None, microsecond=0)
 
 
 def to_utc_naive(value: datetime) -> datetime:
     """Normalise an aware or naive-UTC datetime to naive UTC."""
     if value.tzinfo is not None:
-        value = value.astimezone(timezone.utc).replace(tzinfo=None)
+        value = value.astimezone(UTC).replace(tzinfo=None)
     return value
 
 
@@ -30,11 +30,11 @@ def to_epoch(value: datetime | None) -> float:
     """Epoch seconds of a naive-UTC (or aware) datetime; None is 0.0 (the beginning of time, for sorting)."""
     if value is None:
         return 0.0
-    return to_utc_naive(value).replace(tzinfo=timezone.utc).timestamp()
+    return to_utc_naive(value).replace(tzinfo=UTC).timestamp()
 
 
 def to_beijing(value: datetime) -> datetime:
-    return to_utc_naive(value).replace(tzinfo=timezone.utc).astimezone(BEIJING)
+    return to_utc_naive(value).replace(tzinfo=UTC).astimezone(BEIJING)
 
 
 def format_beijing(value: datetime | None) -> str:

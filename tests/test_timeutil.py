@@ -1,4 +1,4 @@
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 
 from newsportal.timeutil import format_beijing, iso_beijing, to_utc_naive
 
@@ -14,4 +14,4 @@ def test_aware_values_are_normalised_to_naive_utc():
 
     aware = datetime(2026, 11, 26, 8, 0, tzinfo=ZoneInfo("Asia/Shanghai"))
     assert to_utc_naive(aware) == datetime(2026, 11, 26, 0, 0)
-    assert to_utc_naive(datetime(2026, 1, 1, tzinfo=timezone.utc)).tzinfo is None
+    assert to_utc_naive(datetime(2026, 1, 1, tzinfo=UTC)).tzinfo is None

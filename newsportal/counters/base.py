@@ -77,5 +77,5 @@ class Counters(ABC):
     def forget(self, article_id: int, scopes: Sequence[int] = ()) -> None:
         """Drop an article from every hot list (withdrawn)."""
 
-    def close(self) -> None:  # pragma: no cover - nothing to release by default
+    def close(self) -> None:  # noqa: B027 - optional hook: nothing to release by default  # pragma: no cover
         pass

@@ -12,11 +12,10 @@ import math
 import threading
 import time
 from collections.abc import Sequence
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 
 from sortedcontainers import SortedList
 
-from newsportal.timeutil import to_epoch
 from newsportal.counters.base import (
     READER_EVENTS_PER_MINUTE,
     REBASE_EXPONENT,
@@ -27,6 +26,7 @@ from newsportal.counters.base import (
 )
 from newsportal.counters.gate import EventGate, is_bot
 from newsportal.store import Store
+from newsportal.timeutil import to_epoch
 
 
 class _Scope:
@@ -168,12 +168,12 @@ class EmbeddedCounters(Counters):
         if now - getattr(self, "_last_event_prune", 0.0) < 3600:
             return
         self._last_event_prune = now
-        cutoff = datetime.now(timezone.utc).replace(tzinfo=None) - timedelta(seconds=self.half_life * 10)
+        cutoff = datetime.now(UTC).replace(tzinfo=None) - timedelta(seconds=self.half_life * 10)
         self.store.prune_events(cutoff)
 
     def load(self, now: datetime | None = None, scopes_of=None) -> int:
-        """Rebuild scores from stored events; ``scopes_of(article_id)`` gives each article's channel scopes."""
-        now = now or datetime.now(timezone.utc).replace(tzinfo=None)
+        """Rebuild scores from stored events; ``scopes_of(article_id)`` gives an article's channel scopes."""
+        now = now or datetime.now(UTC).replace(tzinfo=None)
         events = self.store.events_since(now - timedelta(seconds=self.half_life * 10))
         with self._lock:
             for article_id, kind, at in events:

@@ -73,14 +73,13 @@ import time
 import uuid
 from collections.abc import Sequence
 from contextlib import contextmanager
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 from urllib.parse import urlsplit
 
 import redis
 from redis.backoff import NoBackoff
 from redis.retry import Retry
 
-from newsportal.timeutil import to_epoch
 from newsportal.counters.base import (
     READER_EVENTS_PER_MINUTE,
     REBASE_EXPONENT,
@@ -90,6 +89,7 @@ from newsportal.counters.base import (
 )
 from newsportal.counters.gate import is_bot
 from newsportal.store import Store
+from newsportal.timeutil import to_epoch
 
 #: Seconds after its last heartbeat at which a worker's unflushed counts stop counting (and are reaped).
 WORKER_TIMEOUT = 60.0
@@ -461,7 +461,7 @@ class RedisCounters(Counters):
             except Exception:
                 self._dirty = True  # the script may have run; the next flush re-syncs pending:{wid}
                 raise
-            for flag, idx in zip(flags, sent):
+            for flag, idx in zip(flags, sent, strict=True):
                 if flag == 49:  # b"1"
                     ev = events[idx]
                     out[idx] = True
@@ -534,7 +534,7 @@ class RedisCounters(Counters):
         with self._redis("load"):
             if self._r.exists(self._key(None)):
                 return 0
-        now = now or datetime.now(timezone.utc).replace(tzinfo=None)
+        now = now or datetime.now(UTC).replace(tzinfo=None)
         events = self.store.events_since(now - timedelta(seconds=self.half_life * 10))
         if not events:
             return 0

@@ -85,7 +85,8 @@ def load_demo(
     return written
 
 
-def simulate_traffic(portal: Portal, *, now: datetime | None = None, seed: int = 7, readers: int = 400) -> int:
+def simulate_traffic(portal: Portal, *, now: datetime | None = None, seed: int = 7,
+                     readers: int = 400) -> int:
     """Replay a deterministic day of reader views and shares through the counters.
 
     Newer articles and a few random favourites get more readers, so the hot list has a realistic shape.
@@ -105,7 +106,7 @@ def simulate_traffic(portal: Portal, *, now: datetime | None = None, seed: int =
         age_h = max(0.0, (now - card.published_at).total_seconds() / 3600) if card.published_at else 48
         appeal = rng.random() ** 2 * 3 + (1.5 if rng.random() < 0.1 else 0)
         n_views = int(readers * appeal / (1 + age_h / 12) / 4)
-        for i in range(n_views):
+        for _ in range(n_views):
             at = now - timedelta(minutes=rng.uniform(0, min(age_h * 60, 24 * 60)))
             reader = f"demo-reader-{rng.randrange(readers)}"
             counted += portal.counters.record(portal.event(card.id, "view", reader, BROWSER_UA, at=at))

@@ -89,7 +89,8 @@ SOURCES = [
     "xingcheng-sports", "xinchao-tech", "luchang-auto", "anju-house", "jiuzhou-military", "xuefu-edu",
     "shuma-laozhou", "qiumi-laowang", "yule-bayibaba", "licai-xiaoli", "jiaju-riji", "jiaoyu-xiaolin",
 ]
-REPORTERS = ["陈晓岚", "王子轩", "李沐阳", "赵一鸣", "周若溪", "吴海峰", "郑可欣", "孙立群", "何嘉怡", "许文博"]
+REPORTERS = ["陈晓岚", "王子轩", "李沐阳", "赵一鸣", "周若溪",
+             "吴海峰", "郑可欣", "孙立群", "何嘉怡", "许文博"]
 EDITORS = ["刘静", "孙浩", "马丽", "高远", "唐宁", "冯雪"]
 TITLE_FORMS = [
     "{place}{topic}迎来新进展：{k0}与{k1}受关注",
@@ -109,7 +110,8 @@ SENTENCES = [
     "记者在现场看到，{k1}相关设施已经基本就位，工作人员正在进行最后的调试。",
     "据了解，{place}还将出台配套措施，重点解决{k2}过程中遇到的实际困难。",
 ]
-REWORD = {"介绍": "表示", "累计": "先后", "不少": "许多", "看到": "注意到", "重点": "关键", "据了解": "另据介绍"}
+REWORD = {"介绍": "表示", "累计": "先后", "不少": "许多",
+          "看到": "注意到", "重点": "关键", "据了解": "另据介绍"}
 
 
 @dataclass(frozen=True, slots=True)

@@ -8,7 +8,7 @@ from newsportal.domain.model import Channel, ChannelKind
 
 
 class ChannelTree:
-    """Held by every component that needs channels; :meth:`reset` refreshes it in place, so no holder goes stale."""
+    """Held by every component that needs channels; :meth:`reset` refreshes it in place."""
 
     def __init__(self, channels: Iterable[Channel] = ()):
         self.reset(channels)
@@ -67,7 +67,7 @@ class ChannelTree:
         return trail[1] if len(trail) > 1 else trail[0]
 
     def is_section(self, channel: Channel | None) -> bool:
-        """Whether articles can be filed, pinned and listed under this channel: any known channel but the root.
+        """Whether articles can be filed, pinned and listed under this channel: any known one but the root.
 
         The one definition of the rule; the newsroom, the CLI, pages and the API all ask here.
         """

@@ -1,4 +1,4 @@
-"""Field limits of an article, written once: the wire schema, the newsroom's checks and the sanitizer use these.
+"""Field limits of an article, written once: the wire schema, newsroom checks and the sanitizer use them.
 
 They are editorial and technical at once: a 120-character title still fits a list line and a share card, a
 body of 400,000 characters is far beyond any news article yet small enough to sanitize in milliseconds.

@@ -8,27 +8,27 @@ from datetime import datetime
 from typing import Generic, TypeVar
 
 
-class ArticleStatus(str, enum.Enum):
+class ArticleStatus(str, enum.Enum):  # noqa: UP042 - StrEnum would change str(); kept as it is
     DRAFT = "draft"
     REVIEW = "review"
     PUBLISHED = "published"
     WITHDRAWN = "withdrawn"
 
 
-class SourceKind(str, enum.Enum):
+class SourceKind(str, enum.Enum):  # noqa: UP042 - see ArticleStatus
     PORTAL = "portal"  # our own newsroom; its originals feed the 态度原创 module
     MEDIA = "media"  # partner media: newspapers, websites, radio
     SELF_MEDIA = "self_media"  # personal accounts (自媒体)
 
 
-class ChannelKind(str, enum.Enum):
+class ChannelKind(str, enum.Enum):  # noqa: UP042 - see ArticleStatus
     ROOT = "root"
     TOP = "top"  # has a top-story module on the article page (头条要闻, 体育要闻, …)
     SUB = "sub"  # a section inside a top channel (国内, 国际, …)
     VERTICAL = "vertical"  # vertical channels listed lower on the page (手机, 房产, …)
 
 
-class EventKind(str, enum.Enum):
+class EventKind(str, enum.Enum):  # noqa: UP042 - see ArticleStatus
     VIEW = "view"
     SHARE = "share"
 

@@ -66,7 +66,8 @@ def import_jsonl(
             where = ".".join(str(p) for p in first.get("loc", ())) or "line"
             report.errors.append((lineno, f"{where}: {first.get('msg')}"))
             continue
-        existed = bool(item.external_id) and portal.store.get_article_by_external_id(item.external_id) is not None
+        existed = bool(item.external_id) and (
+            portal.store.get_article_by_external_id(item.external_id) is not None)
         try:
             _, changed = save_article(
                 portal, item.draft(), actor=actor, publish_now=item.publish if publish is None else publish

@@ -52,12 +52,13 @@ class SourceBook:
     def entry(self, channel_id: int, story_id: int, published: datetime | None, source_id: int,
               title: str) -> Entry:
         """The catalogue entry of a published article (its quality folds in the source's trust)."""
-        return Entry(channel_id, story_id, to_epoch(published), source_id, self.quality(title, source_id).score)
+        quality = self.quality(title, source_id).score
+        return Entry(channel_id, story_id, to_epoch(published), source_id, quality)
 
     def put_row(self, catalog: Catalog, row: CatalogRow) -> None:
         """Enter one published article's row into the catalogue (an unclustered one is its own story)."""
-        catalog.put(row.id, self.entry(row.channel_id, row.story_id or row.id, row.published_at, row.source_id,
-                                       row.title))
+        story = row.story_id or row.id
+        catalog.put(row.id, self.entry(row.channel_id, story, row.published_at, row.source_id, row.title))
 
 
 def reload_sources(store: Store, book: SourceBook, catalog: Catalog) -> set[int]:

@@ -1,4 +1,4 @@
-"""The tail of the publish flow, in one place: after a write reaches the store, bring every derived view in line.
+"""The tail of the publish flow in one place: after a write reaches the store, bring derived views in line.
 
     article_saved(article, previous)
       published → index_doc → cluster (story id, persisted) → index.upsert → catalogue entry
@@ -54,7 +54,7 @@ class WriteLedger:
 
 
 class PublishTail:
-    """Cluster → index → catalogue → signal, for one written article; the newsroom calls it after each write."""
+    """Cluster, index, catalogue, signal for one written article; the newsroom calls it after each write."""
 
     def __init__(self, store: Store, index: TextIndex, catalog: Catalog, stories: StoryClusterer,
                  counters: Counters, channels: ChannelTree, sources: SourceBook, signals: PublishSignals,

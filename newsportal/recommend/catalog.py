@@ -7,7 +7,7 @@ One small record per article (channel, story, time, source, quality) answers "is
 from __future__ import annotations
 
 import threading
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 
 
@@ -81,7 +81,7 @@ class Catalog:
             self._stories.setdefault(story_id, set()).add(article_id)
 
 
-def one_per_story(ids: Iterator[int] | list[int], catalog: Catalog, seen: set[int] | None = None) -> list[int]:
+def one_per_story(ids: Iterable[int], catalog: Catalog, seen: set[int] | None = None) -> list[int]:
     """Keep the first article of each story, in order: no list shows one story twice."""
     seen_stories = set() if seen is None else seen
     out = []

@@ -43,10 +43,11 @@ class HotList:
         self.channels = channels
         self.latest = latest
 
-    def ranked(self, n: int, channel_id: int | None = None, exclude: Collection[int] = ()) -> list[tuple[int, float]]:
+    def ranked(self, n: int, channel_id: int | None = None,
+               exclude: Collection[int] = ()) -> list[tuple[int, float]]:
         """(article id, quality-weighted decayed score), best first, one per story."""
         catalog = self.catalog
-        # Ask for extra: quality re-ranking, withdrawn articles, exclusions and story duplicates thin the list.
+        # Ask for extra: quality re-ranking, withdrawn articles, exclusions and story duplicates thin it.
         raw = self.counters.top(3 * n + len(exclude) + 20, channel_id)
         excluded = set(exclude)
         weighted = []
@@ -63,7 +64,8 @@ class HotList:
     def ids(self, n: int, channel_id: int | None = None, exclude: Collection[int] = ()) -> list[int]:
         return [aid for aid, _ in self.ranked(n, channel_id, exclude)]
 
-    def cards(self, n: int, channel_id: int | None = None, exclude: Collection[int] = ()) -> list[ArticleCard]:
+    def cards(self, n: int, channel_id: int | None = None,
+              exclude: Collection[int] = ()) -> list[ArticleCard]:
         return self._fill(self.ids(n, channel_id, exclude), n, channel_id, exclude)
 
     def top_stories(self, channel_id: int, n: int) -> list[ArticleCard]:
@@ -73,7 +75,8 @@ class HotList:
         rest = self.ids(n, channel_id, exclude=pinned)
         return self._fill(pinned + rest, n, channel_id, ())
 
-    def _fill(self, ids: Sequence[int], n: int, channel_id: int | None, exclude: Collection[int]) -> list[ArticleCard]:
+    def _fill(self, ids: Sequence[int], n: int, channel_id: int | None,
+              exclude: Collection[int]) -> list[ArticleCard]:
         cards = self.card_lookup.by_ids(ids, limit=n)
         if len(cards) < n:
             have = {c.id for c in cards} | set(exclude)

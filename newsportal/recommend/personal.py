@@ -68,7 +68,7 @@ class PersonalFeed:
             self._pending.append((reader, article_id, at or self.clock()))
 
     def flush(self) -> int:
-        """Write buffered reads; the first time, and then once an hour, drop history past the retention period."""
+        """Write buffered reads; the first time and then hourly, drop history past the retention period."""
         with self._lock:
             batch, self._pending = self._pending, []
         if batch:

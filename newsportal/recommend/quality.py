@@ -15,11 +15,14 @@ FLOOR = 0.2
 
 # (name, pattern, penalty, reason shown to editors)
 TITLE_SIGNALS: list[tuple[str, re.Pattern, float, str]] = [
-    ("shock_words", re.compile(r"震惊|惊呆|吓坏|炸锅|疯传|刷屏|太离谱|离谱|细思极恐|不敢相信|万万没想到|竟然|居然"),
+    ("shock_words",
+     re.compile(r"震惊|惊呆|吓坏|炸锅|疯传|刷屏|太离谱|离谱|细思极恐|不敢相信|万万没想到|竟然|居然"),
      0.3, "标题使用“震惊”“竟然”等煽动性词语"),
     ("urgency_hook", re.compile(r"^(刚刚|突发|紧急|速看|必看|注意了|重磅)[!！，,：:]?"),
      0.2, "标题以“刚刚”“速看”等催促性词语开头"),
-    ("curiosity_gap", re.compile(r"\d{2}%的人(都)?不知道|原来是这样|真相(竟然|来了|曝光)|看完(你)?就懂|后悔没早知道|结局(亮了|意外)"),
+    ("curiosity_gap",
+     re.compile(r"\d{2}%的人(都)?不知道|原来是这样|真相(竟然|来了|曝光)"
+                r"|看完(你)?就懂|后悔没早知道|结局(亮了|意外)"),
      0.3, "标题故意隐藏信息吊胃口"),
     ("repeated_marks", re.compile(r"[!！?？]{2,}|[!！][?？]|[?？][!！]"), 0.2, "标题连用感叹号或问号"),
     ("vague_subject", re.compile(r"^(这个|这些|他|她|它|一女子|一男子)[^，,]{0,6}(竟|居然|突然)"),

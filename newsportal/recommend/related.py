@@ -55,7 +55,7 @@ class RelatedEngine:
         return [(aid, s) for aid, s in ranked if aid in keep][:n]
 
     def baseline(self, article_id: int, n: int = 8) -> list[tuple[int, float]]:
-        """Plain BM25 more-like-this on the body, only the article itself excluded: the evaluation's yardstick."""
+        """Plain BM25 more-like-this on the body, only the article itself excluded (the eval's yardstick)."""
         sig = self.index.signature(article_id)
         if sig is None:
             return []

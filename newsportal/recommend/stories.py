@@ -10,7 +10,6 @@ and are checked by ``bench/recommend_eval.py`` on the synthetic corpus.
 
 from __future__ import annotations
 
-import math
 import re
 import threading
 from dataclasses import dataclass
@@ -19,8 +18,8 @@ from datasketch import MinHash, MinHashLSH
 
 from newsportal.search.bm25 import idf as bm25_idf
 from newsportal.search.docs import IndexDoc
-from newsportal.timeutil import to_epoch
 from newsportal.text import tokenize
+from newsportal.timeutil import to_epoch
 
 NUM_PERM = 128
 LSH_THRESHOLD = 0.1
@@ -85,11 +84,13 @@ def same_story(a: Fingerprint, b: Fingerprint, df: dict[str, int], n_docs: int) 
     if figures is not None:
         enough = shared_figures >= 3 or shared_figures == fewest
         # every figure of the shorter report, four or more of them, found in the longer: fewer words suffice
-        words_needed = MIN_WORDS_ALL_FIGURES if figures == 1.0 and shared_figures >= 4 else MIN_WORDS_WITH_FIGURES
+        all_agree = figures == 1.0 and shared_figures >= 4
+        words_needed = MIN_WORDS_ALL_FIGURES if all_agree else MIN_WORDS_WITH_FIGURES
         if enough and shared_figures / most >= MIN_FIGURES_OF_LONGER and contained >= words_needed:
             return (contained + figures) / 2
         return 0.0
-    return contained if contained >= MIN_WORDS_WITHOUT_FIGURES and overlap >= MIN_OVERLAP_WITHOUT_FIGURES else 0.0
+    enough = contained >= MIN_WORDS_WITHOUT_FIGURES and overlap >= MIN_OVERLAP_WITHOUT_FIGURES
+    return contained if enough else 0.0
 
 
 def _quick_reject(a: Fingerprint, b: Fingerprint) -> bool:

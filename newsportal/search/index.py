@@ -255,14 +255,15 @@ class TextIndex:
         return self._ids(searcher, hits)
 
     def search(self, text: str, limit: int = 20, offset: int = 0) -> tuple[list[tuple[int, float]], int]:
-        """Reader search: every query token should match (title matches weigh triple); returns hits and total."""
+        """Reader search: every query token must match (title hits weigh triple); returns hits and total."""
         tokens = list(dict.fromkeys(tokenize(text)))[:20]
         if not tokens:
             return [], 0
         musts = []
         for t in tokens:
             either = tantivy.Query.boolean_query([
-                (tantivy.Occur.Should, tantivy.Query.boost_query(tantivy.Query.term_query(self.schema, "title", t), 3.0)),
+                (tantivy.Occur.Should,
+                 tantivy.Query.boost_query(tantivy.Query.term_query(self.schema, "title", t), 3.0)),
                 (tantivy.Occur.Should, tantivy.Query.term_query(self.schema, "body", t)),
                 (tantivy.Occur.Should, tantivy.Query.term_query(self.schema, "tags", t)),
             ])

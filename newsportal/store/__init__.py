@@ -20,6 +20,6 @@ def open_store(url: str) -> Store:
 
 
 __all__ = [
-    "CatalogRow", "ChangedRow", "Conflict", "NotFound", "Read", "Stats", "Store", "StoredEvent", "bulk_create",
-    "open_store",
+    "CatalogRow", "ChangedRow", "Conflict", "NotFound", "Read", "Stats", "Store", "StoredEvent",
+    "bulk_create", "open_store",
 ]

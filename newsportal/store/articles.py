@@ -150,9 +150,8 @@ class ArticleStore(StoreBase):
                 select(RevisionRow).where(RevisionRow.article_id == article_id).order_by(RevisionRow.number)
             )
             return [
-                Revision(
-                    r.id, r.article_id, r.number, r.title, r.summary, r.body_html, r.byline, r.actor, r.created_at
-                )
+                Revision(r.id, r.article_id, r.number, r.title, r.summary, r.body_html, r.byline, r.actor,
+                         r.created_at)
                 for r in rows
             ]
 

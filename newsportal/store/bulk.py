@@ -77,7 +77,8 @@ def bulk_create(
         stat_rows: list[dict] = []
         for row, (draft, _, _) in zip(rows, items, strict=True):
             tag_rows += [
-                {"article_id": row.id, "tag": t, "position": i} for i, t in enumerate(dict.fromkeys(draft.tags))
+                {"article_id": row.id, "tag": t, "position": i}
+                for i, t in enumerate(dict.fromkeys(draft.tags))
             ]
             for role, names in (("reporter", draft.reporters), ("editor", draft.editors)):
                 person_rows += [

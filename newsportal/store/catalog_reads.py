@@ -62,7 +62,7 @@ class CatalogReadStore(StoreBase):
         return Page(items=[ArticleCard(*r) for r in rows], total=total, page=page, per_page=per_page)
 
     def cards_by_ids(self, ids: Iterable[int]) -> dict[int, ArticleCard]:
-        """Cards of the published articles among ``ids`` (prefer :class:`~newsportal.recommend.cards.CardLookup`)."""
+        """Cards of the published articles among ``ids``; lists go through ``recommend.cards.CardLookup``."""
         wanted = list(ids)
         if not wanted:
             return {}
@@ -104,7 +104,8 @@ class CatalogReadStore(StoreBase):
             return [
                 ChangedRow(*r) for r in s.execute(
                     select(ArticleRow.id, ArticleRow.status, ArticleRow.channel_id, ArticleRow.story_id,
-                           ArticleRow.published_at, ArticleRow.source_id, ArticleRow.title, ArticleRow.updated_at)
+                           ArticleRow.published_at, ArticleRow.source_id, ArticleRow.title,
+                           ArticleRow.updated_at)
                     .where(ArticleRow.updated_at >= since)
                     .order_by(ArticleRow.updated_at)
                 )
@@ -144,8 +145,9 @@ class CatalogReadStore(StoreBase):
                 for aid in chunk:
                     r = rows.get(aid)
                     if r is not None:
-                        out.append(IndexDoc(r.id, r.title, html_to_text(r.body_html), tuple(tags.get(aid, ())),
-                                            r.channel_id, r.source_id, r.published_at, r.story_id))
+                        out.append(IndexDoc(r.id, r.title, html_to_text(r.body_html),
+                                            tuple(tags.get(aid, ())), r.channel_id, r.source_id,
+                                            r.published_at, r.story_id))
         return out
 
     def recent_index_docs(self, since: datetime) -> Iterator[IndexDoc]:

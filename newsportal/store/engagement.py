@@ -25,7 +25,8 @@ class EngagementStore(StoreBase):
         stmt = self.insert(table)
         stmt = stmt.on_conflict_do_update(
             index_elements=["article_id"],
-            set_={"views": table.c.views + stmt.excluded.views, "shares": table.c.shares + stmt.excluded.shares},
+            set_={"views": table.c.views + stmt.excluded.views,
+                  "shares": table.c.shares + stmt.excluded.shares},
         )
         with self.session() as s, s.begin():
             s.execute(

@@ -30,7 +30,8 @@ class PinStore(StoreBase):
 
     def unpin(self, channel_id: int, article_id: int) -> bool:
         with self.session() as s, s.begin():
-            res = s.execute(delete(PinRow).where(PinRow.channel_id == channel_id, PinRow.article_id == article_id))
+            res = s.execute(
+                delete(PinRow).where(PinRow.channel_id == channel_id, PinRow.article_id == article_id))
             return bool(res.rowcount)  # type: ignore[attr-defined]
 
     def pins(self, now: datetime | None = None) -> dict[int, list[int]]:

@@ -148,7 +148,10 @@ class ReaderHistoryRow(Base):
     """What an anonymous reader (opaque cookie id) read recently, for 为你推荐; pruned after a set time."""
 
     __tablename__ = "reader_history"
-    __table_args__ = (Index("ix_reader_history_reader_at", "reader_id", "read_at"), Index("ix_reader_history_at", "read_at"))
+    __table_args__ = (
+        Index("ix_reader_history_reader_at", "reader_id", "read_at"),
+        Index("ix_reader_history_at", "read_at"),
+    )
     reader_id: Mapped[str] = mapped_column(String(64), primary_key=True)
     article_id: Mapped[int] = mapped_column(ForeignKey("articles.id", ondelete="CASCADE"), primary_key=True)
     read_at: Mapped[datetime] = mapped_column(DateTime)

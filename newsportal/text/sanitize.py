@@ -15,7 +15,6 @@ import nh3
 
 from newsportal.domain.limits import MAX_BODY_CHARS
 
-
 ALLOWED_TAGS = {
     "p", "br", "h2", "h3", "h4", "strong", "em", "b", "i", "u", "s", "sub", "sup", "small",
     "blockquote", "q", "cite", "ul", "ol", "li", "a", "img", "figure", "figcaption",

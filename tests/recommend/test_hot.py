@@ -3,7 +3,6 @@ from datetime import datetime, timedelta
 from newsportal.newsroom import save_article
 from tests.conftest import BROWSER_UA, sample_draft
 
-
 TOPICS = ["湿地公园迎来越冬候鸟", "地铁新线开通试运营", "老旧小区加装电梯", "社区食堂开门迎客", "夜市经济持续升温"]
 
 

@@ -4,9 +4,8 @@ Revision ID: 0001
 Revises: 
 Create Date: 2026-11-25 22:01:46.161555
 """
-from alembic import op
 import sqlalchemy as sa
-
+from alembic import op
 
 revision = '0001'
 down_revision = None
@@ -78,7 +77,8 @@ def upgrade() -> None:
     sa.UniqueConstraint('slug')
     )
     with op.batch_alter_table('articles', schema=None) as batch_op:
-        batch_op.create_index('ix_articles_channel_pub', ['channel_id', 'status', 'published_at'], unique=False)
+        batch_op.create_index('ix_articles_channel_pub', ['channel_id', 'status', 'published_at'],
+                              unique=False)
         batch_op.create_index('ix_articles_source_pub', ['source_id', 'status', 'published_at'], unique=False)
         batch_op.create_index('ix_articles_status_pub', ['status', 'published_at'], unique=False)
 
