@@ -22,6 +22,7 @@ from newsportal.counters.base import (
     WEIGHTS,
     Counters,
     Event,
+    ScopesOf,
     growth,
 )
 from newsportal.counters.gate import EventGate, is_bot
@@ -121,10 +122,10 @@ class EmbeddedCounters(Counters):
             self.t0 = ts
         amount = weight * growth(ts, self.t0, self.half_life)
         for key in (None, *scopes):
-            scope = self._scopes.get(key)
-            if scope is None:
-                scope = self._scopes[key] = _Scope()
-            scope.add(article_id, amount)
+            bucket = self._scopes.get(key)
+            if bucket is None:
+                bucket = self._scopes[key] = _Scope()
+            bucket.add(article_id, amount)
 
     # -- reads -----------------------------------------------------------------------------------------
     def top(self, n: int, scope: int | None = None, now: float | None = None) -> list[tuple[int, float]]:
@@ -171,7 +172,7 @@ class EmbeddedCounters(Counters):
         cutoff = datetime.now(UTC).replace(tzinfo=None) - timedelta(seconds=self.half_life * 10)
         self.store.prune_events(cutoff)
 
-    def load(self, now: datetime | None = None, scopes_of=None) -> int:
+    def load(self, now: datetime | None = None, scopes_of: ScopesOf | None = None) -> int:
         """Rebuild scores from stored events; ``scopes_of(article_id)`` gives an article's channel scopes."""
         now = now or datetime.now(UTC).replace(tzinfo=None)
         events = self.store.events_since(now - timedelta(seconds=self.half_life * 10))

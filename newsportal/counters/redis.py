@@ -86,9 +86,10 @@ from newsportal.counters.base import (
     WEIGHTS,
     Counters,
     Event,
+    ScopesOf,
 )
 from newsportal.counters.gate import is_bot
-from newsportal.store import Store
+from newsportal.store import Store, StoredEvent
 from newsportal.timeutil import to_epoch
 
 #: Seconds after its last heartbeat at which a worker's unflushed counts stop counting (and are reaped).
@@ -529,7 +530,7 @@ class RedisCounters(Counters):
             raise failure
         return len(batch)
 
-    def load(self, now: datetime | None = None, scopes_of=None) -> int:
+    def load(self, now: datetime | None = None, scopes_of: ScopesOf | None = None) -> int:
         """Nothing to do while Redis holds the scores; rebuild them from the store if Redis lost them."""
         with self._redis("load"):
             if self._r.exists(self._key(None)):
@@ -549,9 +550,9 @@ class RedisCounters(Counters):
             finally:
                 self._unlock(args=[lock, token])
 
-    def _replay_events(self, events, scopes_of) -> int:
+    def _replay_events(self, events: Sequence[StoredEvent], scopes_of: ScopesOf | None) -> int:
         scopes_cache: dict[int, tuple[int, ...] | None] = {}
-        header = [self.prefix, self.worker_id, self.half_life, REBASE_EXPONENT]
+        header: list[str | int | float] = [self.prefix, self.worker_id, self.half_life, REBASE_EXPONENT]
         args, in_chunk, replayed = list(header), 0, 0
         for article_id, kind, at in events:
             if article_id not in scopes_cache:

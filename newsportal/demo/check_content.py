@@ -11,7 +11,7 @@ import sys
 from pathlib import Path
 
 HERE = Path(__file__).parent
-REQUIRED = {
+REQUIRED: dict[str, type | tuple[type, ...]] = {
     "external_id": str,
     "channel": str,
     "source": str,

@@ -147,7 +147,7 @@ def generate(n: int, *, seed: int = 2026, now: datetime | None = None) -> Iterat
                 source_key=source, summary=reworded[0][:60], byline=f"记者 {rng.choice(REPORTERS)}",
                 tags=base.tags, reporters=base.reporters[:1], editors=(rng.choice(EDITORS),),
                 external_id=f"synthetic-{seed}-{i}",
-                published_at=base.published_at + timedelta(minutes=rng.randint(5, 240)),
+                published_at=(base.published_at or now) + timedelta(minutes=rng.randint(5, 240)),
             )
             yield SyntheticArticle(draft, topic_label, story)
             continue

@@ -66,7 +66,7 @@ def import_jsonl(
             where = ".".join(str(p) for p in first.get("loc", ())) or "line"
             report.errors.append((lineno, f"{where}: {first.get('msg')}"))
             continue
-        existed = bool(item.external_id) and (
+        existed = item.external_id is not None and (
             portal.store.get_article_by_external_id(item.external_id) is not None)
         try:
             _, changed = save_article(

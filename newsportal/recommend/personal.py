@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import math
 import threading
-from collections import Counter
 from collections.abc import Callable, Sequence
 from datetime import datetime, timedelta
 from typing import Protocol
@@ -115,17 +114,18 @@ class PersonalFeed:
         if not read:
             return self.hot.ranked(n)
 
-        profile: Counter[str] = Counter()
+        profile: dict[str, float] = {}
         for rank, aid in enumerate(read[:PROFILE_READS]):
             sig = self.index.signature(aid)
             if sig is None:
                 continue
             weight = 1.0 / (1.0 + rank / 5.0)  # the latest reads shape the profile most
             for term, count in sig[0].items():
-                profile[term] += weight * count
+                profile[term] = profile.get(term, 0.0) + weight * count
         if not profile:
             return self.hot.ranked(n, exclude=read_set)
-        query = {t: max(1, round(w)) for t, w in profile.most_common(PROFILE_TERMS)}
+        strongest = sorted(profile.items(), key=lambda tw: -tw[1])[:PROFILE_TERMS]
+        query = {t: max(1, round(w)) for t, w in strongest}
         hits = self.index.more_like(query, CANDIDATES)
         now = to_epoch(self.clock())
         scored: list[tuple[int, float]] = []

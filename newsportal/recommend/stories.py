@@ -136,12 +136,12 @@ class StoryClusterer:
         if not candidates:
             return doc.id, fp
         terms = set(fp.tokens)
-        for _, other in candidates:
-            terms |= other.tokens
+        for _, member_fp in candidates:
+            terms |= member_fp.tokens
         df, n_docs = doc_freqs(terms)
         best, best_score = doc.id, 0.0
-        for c, other in candidates:
-            score = same_story(fp, other, df, n_docs)
+        for c, member in candidates:
+            score = same_story(fp, member, df, n_docs)
             if score <= best_score:
                 continue
             story = self._story.get(c, c)

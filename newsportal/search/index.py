@@ -18,7 +18,7 @@ import math
 import shutil
 import threading
 from collections import Counter
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from pathlib import Path
 
 import tantivy
@@ -84,7 +84,8 @@ class TextIndex:
         self._acquire()
         self.index.reload()
 
-    def _acquire(self) -> bool:
+    def _acquire(self) -> tantivy.IndexWriter | None:
+        """The writer, taking tantivy's write lock if this process does not hold it yet; None if read-only."""
         if self._writer is None:
             try:
                 self._writer = self.index.writer(heap_size=self.writer_heap, num_threads=1)
@@ -92,7 +93,7 @@ class TextIndex:
                 if "LockBusy" not in str(exc):
                     raise
                 log.info("search index %s is written by another process; opened read-only", self.path)
-        return self._writer is not None
+        return self._writer
 
     @property
     def writable(self) -> bool:
@@ -129,11 +130,11 @@ class TextIndex:
             sig=json.dumps({"terms": sig, "tags": list(doc.tags)}, ensure_ascii=False),
         )
 
-    def _commit_locked(self) -> None:
+    def _commit_locked(self, writer: tantivy.IndexWriter) -> None:
         try:
-            self._writer.commit()
+            writer.commit()
         except BaseException:
-            self._writer.rollback()
+            writer.rollback()
             raise
         self.index.reload()
 
@@ -141,43 +142,47 @@ class TextIndex:
         """Add or replace one article; it is searchable on return. False when read-only."""
         document = self._document(doc)
         with self._lock:
-            if not self._acquire():
+            writer = self._acquire()
+            if writer is None:
                 return False
-            self._writer.delete_documents_by_term("id", doc.id)
-            self._writer.add_document(document)
-            self._commit_locked()
+            writer.delete_documents_by_term("id", doc.id)
+            writer.add_document(document)
+            self._commit_locked(writer)
         return True
 
-    def add_many(self, docs: Iterable[IndexDoc], progress=None) -> int:
+    def add_many(self, docs: Iterable[IndexDoc], progress: Callable[[int], None] | None = None) -> int:
         """Add (or replace) many articles in one commit: bulk loads and start-up repair."""
         n = 0
         with self._lock:
-            if not self._acquire():
+            writer = self._acquire()
+            if writer is None:
                 return 0
             for doc in docs:
-                self._writer.delete_documents_by_term("id", doc.id)
-                self._writer.add_document(self._document(doc))
+                writer.delete_documents_by_term("id", doc.id)
+                writer.add_document(self._document(doc))
                 n += 1
                 if progress:
                     progress(1)
-            self._commit_locked()
+            self._commit_locked(writer)
         return n
 
     def delete(self, *article_ids: int) -> bool:
         with self._lock:
-            if not self._acquire():
+            writer = self._acquire()
+            if writer is None:
                 return False
             for article_id in article_ids:
-                self._writer.delete_documents_by_term("id", article_id)
-            self._commit_locked()
+                writer.delete_documents_by_term("id", article_id)
+            self._commit_locked(writer)
         return True
 
     def clear(self) -> bool:
         with self._lock:
-            if not self._acquire():
+            writer = self._acquire()
+            if writer is None:
                 return False
-            self._writer.delete_all_documents()
-            self._commit_locked()
+            writer.delete_all_documents()
+            self._commit_locked(writer)
         return True
 
     # -- reads -----------------------------------------------------------------------------------------
@@ -270,4 +275,4 @@ class TextIndex:
             musts.append((tantivy.Occur.Must, either))
         searcher = self.index.searcher()
         result = searcher.search(tantivy.Query.boolean_query(musts), limit, count=True, offset=offset)
-        return self._ids(searcher, result.hits), int(result.count or 0)
+        return self._ids(searcher, result.hits), int(getattr(result, "count", 0) or 0)

@@ -22,6 +22,7 @@ from newsportal.store.tables import (
     PersonRow,
     RevisionRow,
     SourceRow,
+    table_of,
 )
 from newsportal.timeutil import utcnow
 
@@ -119,7 +120,7 @@ class ArticleStore(StoreBase):
                     continue
                 done.add(name)
                 s.execute(
-                    self.insert(PersonRow.__table__)
+                    self.insert(table_of(PersonRow))
                     .values(name=name, role=role)
                     .on_conflict_do_nothing(index_elements=["name", "role"])
                 )
@@ -182,7 +183,7 @@ class ArticleStore(StoreBase):
             return lead
 
 
-def card_query() -> Select[Any]:
+def card_query() -> Select[*tuple[Any, ...]]:
     """The columns of an :class:`~newsportal.domain.ArticleCard`, in its field order."""
     return select(
         ArticleRow.id,

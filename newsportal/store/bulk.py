@@ -16,6 +16,7 @@ from newsportal.store.tables import (
     ArticleTagRow,
     PersonRow,
     RevisionRow,
+    table_of,
 )
 from newsportal.timeutil import utcnow
 
@@ -42,7 +43,7 @@ def bulk_create(
         needed |= {(n, "editor") for d, _, _ in items for n in d.editors}
         for name, role in needed:
             s.execute(
-                store.insert(PersonRow.__table__)
+                store.insert(table_of(PersonRow))
                 .values(name=name, role=role)
                 .on_conflict_do_nothing(index_elements=["name", "role"])
             )
@@ -94,10 +95,10 @@ def bulk_create(
             )
             stat_rows.append({"article_id": row.id, "views": 0, "shares": 0})
         for table, data in (
-            (ArticleTagRow.__table__, tag_rows),
-            (ArticlePersonRow.__table__, person_rows),
-            (RevisionRow.__table__, rev_rows),
-            (ArticleStatsRow.__table__, stat_rows),
+            (table_of(ArticleTagRow), tag_rows),
+            (table_of(ArticlePersonRow), person_rows),
+            (table_of(RevisionRow), rev_rows),
+            (table_of(ArticleStatsRow), stat_rows),
         ):
             if data:
                 s.execute(table.insert(), data)

@@ -9,7 +9,7 @@ from sqlalchemy import delete, select
 
 from newsportal.store.base import StoreBase
 from newsportal.store.rows import Stats, StoredEvent
-from newsportal.store.tables import ArticleStatsRow, EventRow
+from newsportal.store.tables import ArticleStatsRow, EventRow, table_of
 
 
 class EngagementStore(StoreBase):
@@ -21,7 +21,7 @@ class EngagementStore(StoreBase):
         for article_id, kind, _ in events:
             d = deltas.setdefault(article_id, [0, 0])
             d[0 if kind == "view" else 1] += 1
-        table = ArticleStatsRow.__table__
+        table = table_of(ArticleStatsRow)
         stmt = self.insert(table)
         stmt = stmt.on_conflict_do_update(
             index_elements=["article_id"],
@@ -30,7 +30,7 @@ class EngagementStore(StoreBase):
         )
         with self.session() as s, s.begin():
             s.execute(
-                EventRow.__table__.insert(),
+                table_of(EventRow).insert(),
                 [{"article_id": a, "kind": k, "at": t} for a, k, t in events],
             )
             s.execute(stmt, [{"article_id": a, "views": v, "shares": sh} for a, (v, sh) in deltas.items()])

@@ -9,7 +9,7 @@ from sqlalchemy import delete, select
 
 from newsportal.store.base import StoreBase
 from newsportal.store.rows import Read
-from newsportal.store.tables import ReaderHistoryRow
+from newsportal.store.tables import ReaderHistoryRow, table_of
 
 
 class ReaderStore(StoreBase):
@@ -22,7 +22,7 @@ class ReaderStore(StoreBase):
             key = (reader, article_id)
             if key not in latest or at > latest[key]:
                 latest[key] = at
-        table = ReaderHistoryRow.__table__
+        table = table_of(ReaderHistoryRow)
         with self.session() as s, s.begin():
             for (reader, article_id), at in latest.items():
                 stmt = self.insert(table).values(reader_id=reader, article_id=article_id, read_at=at)

@@ -7,6 +7,7 @@ the article row means reads and the publish flow never contend with the event st
 from __future__ import annotations
 
 from datetime import datetime
+from typing import cast
 
 from sqlalchemy import (
     Boolean,
@@ -16,6 +17,7 @@ from sqlalchemy import (
     Index,
     Integer,
     String,
+    Table,
     Text,
     UniqueConstraint,
 )
@@ -185,3 +187,8 @@ ALL_TABLES = [
         ApiTokenRow,
     )
 ]
+
+
+def table_of(model: type[Base]) -> Table:
+    """A mapped class's Core table, typed as such (``Model.__table__`` is typed as a plain FromClause)."""
+    return cast(Table, model.__table__)
