@@ -14,8 +14,8 @@ from dataclasses import dataclass, field
 from pydantic import ValidationError as PydanticError
 
 from newsportal.newsroom import ValidationError, save_article
+from newsportal.newsroom.publish import Desk
 from newsportal.newsroom.schema import ArticleIn
-from newsportal.portal import Portal
 from newsportal.store import Conflict
 
 MAX_LINE = 1_000_000
@@ -34,7 +34,7 @@ class ImportReport:
 
 
 def import_jsonl(
-    portal: Portal,
+    portal: Desk,
     lines: Iterable[str],
     *,
     actor: str = "import",
