@@ -20,8 +20,10 @@ from newsportal.store import Store, open_store
 
 REDIS_URL = os.environ.get("NEWSPORTAL_TEST_REDIS_URL", "redis://127.0.0.1:6379/0")
 PG_URL = os.environ.get("NEWSPORTAL_TEST_PG_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/test")
-REQUIRE_SERVICES = os.environ.get("CI", "").lower() == "true" or os.environ.get("NEWSPORTAL_REQUIRE_SERVICES") == "1"
-BROWSER_UA = "Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/126.0 Safari/537.36"
+REQUIRE_SERVICES = (os.environ.get("CI", "").lower() == "true"
+                    or os.environ.get("NEWSPORTAL_REQUIRE_SERVICES") == "1")
+BROWSER_UA = ("Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) "
+              "Chrome/126.0 Safari/537.36")
 BACKENDS = ["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)]
 
 _pg_state: dict[str, str | None] = {}

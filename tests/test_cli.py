@@ -13,7 +13,8 @@ runner = CliRunner()
 
 
 @pytest.mark.parametrize("cmd", [[], ["demo"], ["serve"], ["db", "upgrade"], ["import"], ["token", "create"],
-                                 ["token", "list"], ["token", "revoke"], ["pin"], ["quality"], ["source-trust"]])
+                                 ["token", "list"], ["token",
+                                                     "revoke"], ["pin"], ["quality"], ["source-trust"]])
 def test_every_command_has_help(cmd):
     r = runner.invoke(app, [*cmd, "--help"])
     assert r.exit_code == 0 and "Usage" in r.output
@@ -41,8 +42,9 @@ def test_every_command_has_help_text_and_a_readme_line():
     for path, cmd in commands.items():
         name = " ".join(path)
         assert (cmd.help or "").strip(), f"`newsportal {name}` has no --help text"
-        assert any(line == f"newsportal {name}" or line.startswith(f"newsportal {name} ") for line in lines), (
-            f"`newsportal {name}` has no line in README.md's command-line section")
+        documented = any(line == f"newsportal {name}" or line.startswith(f"newsportal {name} ")
+                         for line in lines)
+        assert documented, f"`newsportal {name}` has no line in README.md's command-line section"
         r = runner.invoke(app, [*path, "--help"])
         assert r.exit_code == 0 and cmd.help.split("\n")[0].split()[0] in r.output
 

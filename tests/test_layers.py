@@ -17,8 +17,8 @@ def _module(path: Path) -> str:
 
 
 def _imports() -> dict[str, set[str]]:
-    """Module → newsportal modules it imports at module level, ``if TYPE_CHECKING:`` blocks included (a circle
-    through type hints is still a circle for a reader); imports inside functions are deliberate and left out."""
+    """Module → newsportal modules it imports at module level, ``if TYPE_CHECKING:`` blocks included (a
+    circle through type hints is still a circle for a reader); imports inside functions are left out."""
     graph: dict[str, set[str]] = {}
     for path in ROOT.rglob("*.py"):
         if "migrations" in path.parts:

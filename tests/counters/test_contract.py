@@ -32,7 +32,8 @@ def test_counts_once_per_reader_article_kind_and_window(counters):
 
 
 def test_bots_and_unknown_kinds_do_not_count(counters):
-    assert counters.record_many([ev(1, ua="Googlebot/2.1"), ev(1, ua=None), ev(1, kind="like")]) == [False] * 3
+    bad = [ev(1, ua="Googlebot/2.1"), ev(1, ua=None), ev(1, kind="like")]
+    assert counters.record_many(bad) == [False] * 3
     assert counters.counts(1) == (0, 0) and counters.top(5) == []
 
 
@@ -85,7 +86,8 @@ def test_flush_persists_and_load_rebuilds(counters_factory, portal):
     a, _ = save_article(portal, sample_draft(), actor="t", publish_now=True)
     c = counters_factory(portal.store)
     now = datetime.utcnow().replace(microsecond=0)
-    assert c.record_many([ev(a.id, reader=f"r{i}", at=now, scopes=portal.scopes_of(a.id)) for i in range(5)]) == [True] * 5
+    assert c.record_many([ev(a.id, reader=f"r{i}", at=now,
+                             scopes=portal.scopes_of(a.id)) for i in range(5)]) == [True] * 5
     assert c.flush() == 5 and c.flush() == 0
     assert portal.store.stats(a.id) == (5, 0)
     assert c.counts(a.id) == (5, 0)

@@ -14,7 +14,8 @@ def test_bots_and_scripts_are_recognised(ua):
 
 @pytest.mark.parametrize(
     "ua",
-    ["Mozilla/5.0 (iPhone; CPU iPhone OS 17_0 like Mac OS X) AppleWebKit/605.1.15 Mobile/15E148 MicroMessenger/8.0",
+    ["Mozilla/5.0 (iPhone; CPU iPhone OS 17_0 like Mac OS X) AppleWebKit/605.1.15 Mobile/15E148 "
+     "MicroMessenger/8.0",
      "Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 Chrome/126.0 Safari/537.36"],
 )
 def test_browsers_are_readers(ua):

@@ -42,7 +42,8 @@ def workers(portal):
     make.store = portal.store
     make.prefix = prefix
     make.ids = [
-        save_article(portal, sample_draft(title=f"测试文章第{i}篇：海河新区公交线路"), actor="t", publish_now=True)[0].id
+        save_article(portal, sample_draft(title=f"测试文章第{i}篇：海河新区公交线路"), actor="t",
+                     publish_now=True)[0].id
         for i in range(3)
     ]
     yield make

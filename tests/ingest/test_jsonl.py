@@ -18,7 +18,8 @@ def lines(*items):
 
 
 def test_import_creates_then_is_idempotent_then_updates(portal):
-    r1 = import_jsonl(portal, lines(LINE, {**LINE, "external_id": "jc-0002", "title": "第二篇文章的标题内容"}))
+    r1 = import_jsonl(portal, lines(LINE, {**LINE, "external_id": "jc-0002",
+                                           "title": "第二篇文章的标题内容"}))
     assert (r1.created, r1.updated, r1.unchanged, r1.errors) == (2, 0, 0, [])
     a = portal.store.get_article_by_external_id("jc-0001")
     assert a.body_html.startswith("<p>本报讯") and a.id in portal.published

@@ -9,7 +9,8 @@ from tests.conftest import sample_draft
 
 
 def test_body_is_sanitized_before_it_is_stored(portal):
-    draft = sample_draft(body_html='<p onclick="x()">正文内容<script>alert(1)</script></p><a href="javascript:y()">链</a>')
+    draft = sample_draft(
+        body_html='<p onclick="x()">正文内容<script>alert(1)</script></p><a href="javascript:y()">链</a>')
     article, _ = save_article(portal, draft, actor="t", publish_now=True)
     stored = portal.store.get_article(article.id).body_html
     assert "script" not in stored and "onclick" not in stored and "javascript:" not in stored
@@ -37,7 +38,8 @@ def test_publish_and_withdraw_update_the_in_memory_views(portal):
     assert p.status is ArticleStatus.PUBLISHED and p.published_at is not None
     assert portal.published[a.id].channel_id == p.channel_id and a.id in portal.index.ids()
     w = withdraw(portal, a.id)
-    assert w.status is ArticleStatus.WITHDRAWN and a.id not in portal.published and a.id not in portal.index.ids()
+    assert w.status is ArticleStatus.WITHDRAWN
+    assert a.id not in portal.published and a.id not in portal.index.ids()
     assert [x.status for x in seen] == [ArticleStatus.PUBLISHED, ArticleStatus.WITHDRAWN]
 
 

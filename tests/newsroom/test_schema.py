@@ -6,12 +6,14 @@ from pydantic import ValidationError
 from newsportal.domain import limits
 from newsportal.newsroom.schema import ArticleIn
 
-GOOD = {"title": "海河新区开通智慧公交", "body_html": "<p>正文。</p>", "channel": "domestic", "source": "haihe-daily"}
+GOOD = {"title": "海河新区开通智慧公交", "body_html": "<p>正文。</p>", "channel": "domestic",
+        "source": "haihe-daily"}
 
 
 def test_a_minimal_article_becomes_a_draft():
     d = ArticleIn.model_validate(GOOD).draft()
-    assert d.title == GOOD["title"] and d.channel_slug == "domestic" and d.tags == () and d.external_id is None
+    assert d.title == GOOD["title"] and d.channel_slug == "domestic"
+    assert d.tags == () and d.external_id is None
 
 
 def test_paragraphs_stand_in_for_html_and_times_become_naive_utc():

@@ -3,7 +3,8 @@ from datetime import datetime, timedelta
 from newsportal.newsroom import save_article
 from tests.conftest import BROWSER_UA, sample_draft
 
-TOPICS = ["湿地公园迎来越冬候鸟", "地铁新线开通试运营", "老旧小区加装电梯", "社区食堂开门迎客", "夜市经济持续升温"]
+TOPICS = ["湿地公园迎来越冬候鸟", "地铁新线开通试运营", "老旧小区加装电梯", "社区食堂开门迎客",
+          "夜市经济持续升温"]
 
 
 def publish_n(portal, n, channel="domestic"):
@@ -26,7 +27,8 @@ def test_engagement_orders_the_hot_list_and_shares_weigh_more(portal):
         portal.counters.record(portal.event(a.id, "view", f"r{i}", BROWSER_UA))
     for i in range(2):
         portal.counters.record(portal.event(b.id, "view", f"r{i}", BROWSER_UA))
-        portal.counters.record(portal.event(b.id, "share", f"r{i}", BROWSER_UA))  # 2 views + 2 shares > 6 views
+        portal.counters.record(portal.event(b.id, "share", f"r{i}",
+                                            BROWSER_UA))  # 2 views + 2 shares > 6 views
     cards = portal.hot.cards(3)
     assert [x.id for x in cards] == [b.id, a.id, c.id]  # c has no engagement: topped up by recency
     assert cards[0].source_name == "海河日报" and cards[0].published_at is not None

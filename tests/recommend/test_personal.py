@@ -48,7 +48,8 @@ def test_history_can_be_cleared_and_expires(demo_portal):
     now[0] += timedelta(minutes=30)
     feed.record_read(reader, b, at=now[0] - timedelta(days=31))
     feed.flush()
-    assert sorted(r.article_id for r in p.store.history(reader)) == sorted([a, b]) and feed.history(reader) == [a]
+    assert sorted(r.article_id for r in p.store.history(reader)) == sorted([a, b])
+    assert feed.history(reader) == [a]
     # a month later the first read has expired too: hidden at once, dropped from storage by the next flush
     now[0] += timedelta(days=30)
     assert feed.history(reader) == []
@@ -59,7 +60,8 @@ def test_history_can_be_cleared_and_expires(demo_portal):
 
 
 def test_no_history_gets_the_hot_list(demo_portal):
-    assert [a for a, _ in demo_portal.personal.recommend("c" * 32, 5)] == [a for a, _ in demo_portal.hot.ranked(5)]
+    assert [a for a, _ in demo_portal.personal.recommend("c" * 32, 5)] == [a for a,
+                                                                           _ in demo_portal.hot.ranked(5)]
 
 
 def test_personal_api_and_page(demo_client, demo_portal):
@@ -84,7 +86,8 @@ def test_empty_and_one_article_sites_give_empty_lists(portal, client):
     from tests.conftest import sample_draft
 
     assert portal.personal.recommend("d" * 32, 10) == [] and portal.hot.ranked(10) == []
-    for path in ("/api/v1/me/recommendations", "/api/v1/hot", "/api/v1/search?q=公交", "/foryou", "/search?q=公交"):
+    for path in ("/api/v1/me/recommendations", "/api/v1/hot", "/api/v1/search?q=公交", "/foryou",
+                 "/search?q=公交"):
         assert client.get(path).status_code == 200, path
     a, _ = save_article(portal, sample_draft(), actor="t", publish_now=True)
     portal.personal.record_read("d" * 32, a.id)

@@ -28,10 +28,12 @@ def test_clickbait_sinks_in_the_hot_list(portal):
     from tests.conftest import BROWSER_UA, sample_draft
 
     bait, _ = save_article(portal, sample_draft(title="震惊！这家店竟然这样做！！", external_id="bait",
-                                                body_html="<p>某店 促销 活动 引发 排队</p>", source_key="yule-bayibaba"),
+                                                body_html="<p>某店 促销 活动 引发 排队</p>",
+                                                source_key="yule-bayibaba"),
                            actor="t", publish_now=True)
     sober, _ = save_article(portal, sample_draft(title="社区食堂开门迎客", external_id="sober",
-                                                 body_html="<p>社区 食堂 老人 助餐 开业</p>"), actor="t", publish_now=True)
+                                                 body_html="<p>社区 食堂 老人 助餐 开业</p>"),
+                            actor="t", publish_now=True)
     for i in range(10):
         portal.counters.record(portal.event(bait.id, "view", f"b{i}", BROWSER_UA))
     for i in range(6):

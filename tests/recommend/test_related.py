@@ -22,29 +22,40 @@ def ids(portal, a, n=8):
 
 
 def test_topic_matches_rank_first_and_never_the_article_itself(portal):
-    a = pub(portal, "a", "国产芯片企业发布新一代推理芯片", "芯片 推理 算力 芯片 制程 晶圆 芯片企业 研发 投入", tags=("芯片",))
-    b = pub(portal, "b", "芯片产业园再迎三家封装企业", "芯片 封装 晶圆 芯片 园区 企业 入驻", tags=("芯片",), hours=1)
-    c = pub(portal, "c", "城市马拉松鸣枪开跑", "马拉松 跑者 赛道 补给 完赛 选手", channel="sports", source="xingcheng-sports")
-    d = pub(portal, "d", "算力中心投运支撑推理需求", "算力 推理 数据中心 机柜 服务器 芯片", tags=("算力",), hours=2)
+    a = pub(portal, "a", "国产芯片企业发布新一代推理芯片",
+            "芯片 推理 算力 芯片 制程 晶圆 芯片企业 研发 投入", tags=("芯片",))
+    b = pub(portal, "b", "芯片产业园再迎三家封装企业", "芯片 封装 晶圆 芯片 园区 企业 入驻", tags=("芯片",),
+            hours=1)
+    c = pub(portal, "c", "城市马拉松鸣枪开跑", "马拉松 跑者 赛道 补给 完赛 选手", channel="sports",
+            source="xingcheng-sports")
+    d = pub(portal, "d", "算力中心投运支撑推理需求", "算力 推理 数据中心 机柜 服务器 芯片", tags=("算力",),
+            hours=2)
     got = ids(portal, a)
     assert a.id not in got and c.id not in got
     assert set(got[:2]) == {b.id, d.id}
 
 
 def test_same_channel_is_preferred(portal):
-    a = pub(portal, "a", "新能源汽车电池技术突破", "电池 续航 快充 电芯 能量密度", channel="auto", source="luchang-auto")
+    a = pub(portal, "a", "新能源汽车电池技术突破", "电池 续航 快充 电芯 能量密度", channel="auto",
+            source="luchang-auto")
     # equally close in words to a (电池, 续航), different stories; only the channel differs
-    other = pub(portal, "b", "储能电站电池招标启动", "电池 续航 储能 电站 电网 招标", channel="money", source="dongfang-finance")
-    same = pub(portal, "c", "新车型电池冬季试驾", "电池 续航 车型 上市 冬季 试驾", channel="auto", source="haihe-daily")
+    other = pub(portal, "b", "储能电站电池招标启动", "电池 续航 储能 电站 电网 招标", channel="money",
+                source="dongfang-finance")
+    same = pub(portal, "c", "新车型电池冬季试驾", "电池 续航 车型 上市 冬季 试驾", channel="auto",
+               source="haihe-daily")
     assert ids(portal, a)[:2] == [same.id, other.id]
 
 
 def test_excludes_own_story_and_shows_one_per_story(portal):
     fact = "滨云高铁今天开通 全长286公里 设计时速350公里 沿线设9座车站 每日开行38对列车"
-    a = pub(portal, "a", "滨云高铁今日开通运营", fact + " 首发列车 乘客", channel="domestic", source="zhongyuan-net")
-    b = pub(portal, "b", "家门口通高铁了 滨云高铁开通", fact + " 市民 体验", channel="domestic", source="haihe-daily", hours=1)
-    c = pub(portal, "c", "高铁网络加密 沿线城市迎机遇", "高铁 网络 沿线 城市 机遇 旅游 时速", channel="domestic", source="jiangcheng-evening", hours=2)
-    d = pub(portal, "d", "高铁开通带火周末游", "高铁 周末 旅游 沿线 车站 乘客", channel="domestic", source="city-radio", hours=3)
+    a = pub(portal, "a", "滨云高铁今日开通运营", fact + " 首发列车 乘客", channel="domestic",
+            source="zhongyuan-net")
+    b = pub(portal, "b", "家门口通高铁了 滨云高铁开通", fact + " 市民 体验", channel="domestic",
+            source="haihe-daily", hours=1)
+    c = pub(portal, "c", "高铁网络加密 沿线城市迎机遇", "高铁 网络 沿线 城市 机遇 旅游 时速",
+            channel="domestic", source="jiangcheng-evening", hours=2)
+    d = pub(portal, "d", "高铁开通带火周末游", "高铁 周末 旅游 沿线 车站 乘客", channel="domestic",
+            source="city-radio", hours=3)
     assert portal.catalog.story_of(b.id) == portal.catalog.story_of(a.id) == a.id
     got = ids(portal, c)
     assert c.id not in got and len([x for x in got if x in (a.id, b.id)]) == 1  # the story once
@@ -52,10 +63,13 @@ def test_excludes_own_story_and_shows_one_per_story(portal):
 
 
 def test_edits_and_withdrawals_update_incrementally(portal):
-    a = pub(portal, "a", "湿地候鸟数量创新高", "湿地 候鸟 保护 观鸟 越冬", channel="domestic", source="haihe-daily")
-    b = pub(portal, "b", "湿地公园开放观鸟季", "湿地 候鸟 观鸟 公园 开放", channel="domestic", source="haihe-daily")
+    a = pub(portal, "a", "湿地候鸟数量创新高", "湿地 候鸟 保护 观鸟 越冬", channel="domestic",
+            source="haihe-daily")
+    b = pub(portal, "b", "湿地公园开放观鸟季", "湿地 候鸟 观鸟 公园 开放", channel="domestic",
+            source="haihe-daily")
     assert ids(portal, a) == [b.id]
-    pub(portal, "b", "篮球联赛开幕战落幕", "篮球 联赛 开幕 比分 球员", channel="sports", source="xingcheng-sports")
+    pub(portal, "b", "篮球联赛开幕战落幕", "篮球 联赛 开幕 比分 球员", channel="sports",
+        source="xingcheng-sports")
     assert ids(portal, a) == []  # the edit changed b's topic
     withdraw(portal, b.id)
     assert ids(portal, b) == [] and ids(portal, a) == []

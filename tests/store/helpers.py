@@ -31,5 +31,6 @@ def write(store: Store, *, status: ArticleStatus = ArticleStatus.PUBLISHED, chan
     """One article written straight to the store (no newsroom validation: these tests are about the store)."""
     over.setdefault("published_at", now if status is ArticleStatus.PUBLISHED else None)
     draft = sample_draft(channel_slug=channel, source_key=source, **over)
-    return store.create_article(draft, channel_id=channel_id(store, channel), source_id=source_id(store, source),
+    return store.create_article(draft, channel_id=channel_id(store, channel), source_id=source_id(store,
+                                                                                                  source),
                                 status=status, actor="test", now=now)

@@ -79,7 +79,8 @@ def test_update_moves_the_external_id_unless_another_article_owns_it(store):
     a = write(store, external_id="a-1")
     b = write(store, external_id="b-1", title="另一篇文章的标题")
     ch, src = channel_id(store), source_id(store)
-    moved = store.update_article(a.id, sample_draft(external_id="a-2"), channel_id=ch, source_id=src, actor="t")
+    moved = store.update_article(a.id, sample_draft(external_id="a-2"), channel_id=ch, source_id=src,
+                                 actor="t")
     assert moved.external_id == "a-2" and store.get_article_by_external_id("a-1") is None
     with pytest.raises(Conflict):
         store.update_article(a.id, sample_draft(external_id="b-1"), channel_id=ch, source_id=src, actor="t")

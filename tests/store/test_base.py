@@ -19,7 +19,8 @@ def test_migrations_reach_head_and_create_every_table(store):
 
 
 def test_every_backend_is_the_one_facade(store, backend):
-    assert isinstance(store, Store) and store.dialect == {"sqlite": "sqlite", "postgres": "postgresql"}[backend]
+    assert isinstance(store, Store) and store.dialect == {"sqlite": "sqlite",
+                                                          "postgres": "postgresql"}[backend]
 
 
 def test_dialect_insert_supports_on_conflict(store):

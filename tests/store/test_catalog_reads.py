@@ -65,7 +65,8 @@ def test_story_cards_are_the_published_members_oldest_first(store):
 def test_catalogue_rows_are_named_and_filterable_by_source(store):
     catalogued(store)
     a = write(store)
-    b = write(store, source="xinchao-tech", channel="tech", title="科技频道的文章", now=T0 + timedelta(hours=1))
+    b = write(store, source="xinchao-tech", channel="tech", title="科技频道的文章",
+              now=T0 + timedelta(hours=1))
     write(store, status=ArticleStatus.DRAFT)
     rows = store.catalog_rows()
     assert [r.id for r in rows] == [a.id, b.id] and all(isinstance(r, CatalogRow) for r in rows)
@@ -94,5 +95,6 @@ def test_index_documents_carry_text_tags_and_story(store):
     assert doc.tags == ("公交", "新能源") and doc.story_id == a.id
     assert store.index_docs_by_ids([424242, a.id]) == [doc]
     recent = list(store.recent_index_docs(T0 - timedelta(hours=1)))
-    assert [(r.id, r.story_id, r.tags) for r in recent] == [(a.id, a.id, ())]  # no tags: the window needs none
+    assert [(r.id, r.story_id, r.tags) for r in recent] == [(a.id, a.id,
+                                                             ())]  # no tags: the window needs none
     assert list(store.recent_index_docs(T0 + timedelta(hours=1))) == []

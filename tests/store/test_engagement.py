@@ -27,7 +27,8 @@ def test_events_are_named_rows_and_old_ones_can_be_pruned(store):
     catalogued(store)
     a = write(store)
     store.add_events([(a.id, "view", T0), (a.id, "share", T0 + timedelta(hours=2))])
-    assert store.events_since(T0) == [StoredEvent(a.id, "view", T0), StoredEvent(a.id, "share", T0 + timedelta(hours=2))]
+    assert store.events_since(T0) == [StoredEvent(a.id, "view", T0), StoredEvent(a.id, "share",
+                                                                                 T0 + timedelta(hours=2))]
     assert store.prune_events(T0 + timedelta(hours=1)) == 1
     assert [e.kind for e in store.events_since(T0)] == ["share"]
     assert store.stats(a.id) == Stats(views=1, shares=1)  # totals outlive pruned events
