@@ -214,7 +214,8 @@ def publish(portal, n: int, seed: int, clock: lib.Clock) -> dict:
     run = uuid.uuid4().hex[:8]
     items = list(generate(n, seed=seed + 7919, now=utcnow()))
     timings = {"cluster": [], "index_upsert": [], "article_changed": []}
-    orig_cluster, orig_upsert, orig_changed = portal._cluster, portal.index.upsert, portal.article_changed
+    tail = portal.tail  # the publish tail: cluster → index → catalogue → article_saved
+    orig_cluster, orig_upsert, orig_changed = tail.cluster, portal.index.upsert, tail.article_saved
 
     def wrap(fn, key):
         def inner(*a, **kw):
@@ -226,9 +227,9 @@ def publish(portal, n: int, seed: int, clock: lib.Clock) -> dict:
         return inner
 
     # instance attributes shadow the methods for this portal only; nothing in the package is changed
-    portal._cluster = wrap(orig_cluster, "cluster")
+    tail.cluster = wrap(orig_cluster, "cluster")
     portal.index.upsert = wrap(orig_upsert, "index_upsert")
-    portal.article_changed = wrap(orig_changed, "article_changed")
+    tail.article_saved = wrap(orig_changed, "article_changed")
     total = []
     made = []
     try:
@@ -239,8 +240,7 @@ def publish(portal, n: int, seed: int, clock: lib.Clock) -> dict:
             total.append((time.perf_counter() - t) * 1000)
             made.append((article.id, item.story))
     finally:
-        portal._cluster, portal.index.upsert, portal.article_changed = orig_cluster, orig_upsert, orig_changed
-        del portal._cluster, portal.index.upsert, portal.article_changed
+        del tail.cluster, portal.index.upsert, tail.article_saved
     # a fresh original joining another story is a false merge; a copy joining its own original is right
     first_of_story: dict[str, int] = {}
     joined = wrong = 0
