@@ -20,6 +20,7 @@ from newsportal.counters import Event, open_counters
 from newsportal.domain import Article, ArticleStatus, ChannelKind, Source
 from newsportal.domain.channels import ChannelTree
 from newsportal.recommend import HotList
+from newsportal.recommend.cards import CardLookup
 from newsportal.recommend.catalog import Catalog, Entry, one_per_story, to_epoch
 from newsportal.recommend.personal import PersonalFeed
 from newsportal.recommend.quality import Quality, assess
@@ -48,6 +49,11 @@ class Portal:
         self.sources_by_key: dict[str, Source] = {}
         self.pins: dict[int, list[int]] = {}
         self._listeners: list[Callable[[Article | None], None]] = []
+        self.cards = CardLookup(self.store.cards_by_ids, lambda a: a in self.catalog)
+        from newsportal.newsroom import signals  # not at the top: newsroom/__init__ imports this module
+
+        self._events = signals
+        self.signals = signals.PublishSignals()
         self._write_lock = threading.RLock()
         self._last_refresh = self._started_at = utcnow()
         #: article id -> (updated_at, status, story, channel) last seen or written by this process
@@ -160,6 +166,7 @@ class Portal:
             self.index.refresh()
             for listener in self._listeners:
                 listener(None)
+            self.signals.synced.send(self._events.ArticlesSyncedFromElsewhere(tuple(a for a, *_ in rows)))
         return changed
 
     def reload_catalog(self) -> None:
@@ -198,6 +205,7 @@ class Portal:
             self._own_writes[article.id] = (article.updated_at, article.status.value, story, article.channel_id)
         for listener in self._listeners:
             listener(article)
+        self.signals.article_saved.send(self._events.ArticleSaved(article, None))
 
     def _cluster(self, doc: IndexDoc) -> int:
         """Join the article to a story (or start one); persist the story id; update catalogue and window."""
@@ -277,6 +285,7 @@ class Portal:
         self.reload_pins()
         for listener in self._listeners:
             listener(None)
+        self.signals.pins_changed.send(self._events.PinsChanged())
 
     def search(self, text: str, page: int = 1, per_page: int = 20):
         """Reader search: BM25 hits, live articles only, one per story; returns (cards, total)."""
