@@ -2,6 +2,7 @@
 
 import pytest
 
+from newsportal.web.context import web_context
 from tests.conftest import BROWSER_UA
 
 GOOD = {
@@ -175,7 +176,7 @@ def test_events_count_once_per_reader_and_skip_bots(portal, client):
     portal.counters.flush()
     assert portal.store.stats(a.id) == (2, 1)
     # the live count shows on the (re-rendered) page
-    client.app.state.page_cache.clear()
+    web_context(client.app).pages.purge_all()
     assert '<span id="share-count">1</span>' in client.get(f"/article/{a.id}").text
 
 

@@ -2,6 +2,8 @@
 
 import pytest
 
+from newsportal.web.context import web_context
+
 
 @pytest.fixture
 def token(demo_portal):
@@ -22,8 +24,7 @@ def test_pins_lead_the_channel_module(demo_client, demo_portal, token):
     assert r.status_code == 200 and [x["id"] for x in r.json()] == [old]
     sports = demo_portal.channels.by_slug("sports")
     assert demo_portal.hot.top_stories(sports.id, 5)[0].id == old
-    demo_client.app.state.page_cache.clear()
-    demo_client.app.state.module_cache.clear()
+    web_context(demo_client.app).purge_all()
     home = demo_client.get("/").text
     module = home[home.index(">体育要闻<"):]
     assert module.index(f"/a/{demo_portal.store.get_article(old).slug}.html") < module.index("</ol>")
