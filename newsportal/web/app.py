@@ -80,8 +80,10 @@ def create_app(
     app.include_router(api.router)
     app.router.routes.extend(page_routes())
     app.mount("/static", CachedStatic(directory=STATIC), name="static")
-    for exc, handler in {**errors.HANDLERS, **api.EXCEPTION_HANDLERS}.items():
+    for exc, handler in errors.HANDLERS.items():
         app.add_exception_handler(exc, handler)
+    for exc, api_handler in api.EXCEPTION_HANDLERS.items():
+        app.add_exception_handler(exc, api_handler)
     app.add_middleware(RequestLimits)
     return app
 

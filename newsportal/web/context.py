@@ -7,6 +7,7 @@ limit on concurrent page builds. Handlers reach it with :func:`web_context`, nev
 
 from __future__ import annotations
 
+import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import NamedTuple, TypeVar
@@ -66,13 +67,13 @@ class WebContext:
         async def run(build: Callable[[], T]) -> T:
             return await anyio.to_thread.run_sync(build, limiter=limiter)
 
-        timing = {"clock": clock} if clock else {}
+        clock = clock or time.monotonic
         return cls(
             settings=settings,
             templates=make_environment(),
             pages=PageCache(settings.fragment_cache_seconds, settings.page_cache_entries, runner=run,
-                            keep=lambda parts: parts.status == 200, **timing),
-            fragments=PageCache(settings.page_cache_seconds, 8, runner=run, **timing),
+                            keep=lambda parts: parts.status == 200, clock=clock),
+            fragments=PageCache(settings.page_cache_seconds, 8, runner=run, clock=clock),
             limiter=limiter,
         )
 

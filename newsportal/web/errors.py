@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import logging
+from collections.abc import Awaitable, Callable
+from typing import Any
 
 from fastapi.exceptions import RequestValidationError
 from starlette.exceptions import HTTPException as StarletteHTTPException
@@ -89,7 +91,10 @@ async def unexpected(request: Request, exc: Exception) -> Response:
     return html(error_body(request, 500, "服务器开小差了（500）", "请稍后刷新重试。", care=False), 500)
 
 
-HANDLERS = {
+#: an exception handler; ``Any`` because each takes the exception type it is registered for
+Handler = Callable[[Request, Any], Awaitable[Response]]
+
+HANDLERS: dict[type[Exception], Handler] = {
     StarletteHTTPException: http_exception,
     RequestValidationError: validation_exception,
     ValidationError: newsroom_validation,

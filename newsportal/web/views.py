@@ -328,7 +328,7 @@ def foryou_listing(portal: Portal, reader: str | None, prefix: str = "") -> List
     """为你推荐 for ``reader`` (by what they read), or what everyone reads for a reader without history."""
     ranked = portal.personal.recommend(reader, FORYOU_SIZE) if reader else portal.hot.ranked(FORYOU_SIZE)
     items = portal.cards.by_ids(aid for aid, _ in ranked)
-    has_history = bool(reader) and bool(portal.personal.history(reader))
+    has_history = reader is not None and bool(portal.personal.history(reader))
     return ListingView(
         heading="为你推荐",
         description="根据你最近读过的文章推荐",

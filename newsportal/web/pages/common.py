@@ -8,6 +8,7 @@ threads so the event loop keeps serving cached pages meanwhile.
 from __future__ import annotations
 
 from collections.abc import Callable
+from typing import Any
 
 from starlette.requests import Request
 from starlette.responses import HTMLResponse, Response
@@ -95,7 +96,9 @@ async def shared_fragments(ctx: WebContext, care: bool) -> SharedFragments:
 
     def build() -> SharedFragments:
         mods = views.site_modules(ctx.portal)
-        shared = ctx.templates.get_template("_shared.html").make_module({"prefix": views.mode_prefix(care)})
+        template = ctx.templates.get_template("_shared.html")
+        # its macros (hot, modules) have no static type
+        shared: Any = template.make_module({"prefix": views.mode_prefix(care)})
         return SharedFragments(hot=str(shared.hot(mods)).encode("utf-8"),
                                modules=str(shared.modules(mods)).encode("utf-8"))
 
