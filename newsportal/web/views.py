@@ -27,6 +27,9 @@ CHANNEL_PAGE_SIZE = 20
 SEARCH_PAGE_SIZE = 20
 FORYOU_SIZE = 20
 CARE_PREFIX = "/care"
+#: The largest article id the store can hold (a 32-bit INTEGER column on PostgreSQL). Larger ids in a URL
+#: or a request are refused here, before the database is asked, which would fail instead of finding nothing.
+MAX_ARTICLE_ID = 2**31 - 1
 #: how each kind of source is named on its pages, in the order the 媒体与账号 page lists them
 SOURCE_KINDS = {
     SourceKind.PORTAL: "本站原创",
@@ -238,6 +241,8 @@ def published_article(
 ) -> Article | None:
     """The published article with this id or slug; None for unknown, draft or withdrawn ones."""
     if article_id is not None:
+        if not 1 <= article_id <= MAX_ARTICLE_ID:
+            return None
         article = portal.store.get_article(article_id)
     elif slug is not None:
         article = portal.store.get_article_by_slug(slug)

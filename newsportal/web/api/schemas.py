@@ -12,8 +12,7 @@ from typing import Literal
 from pydantic import BaseModel, ConfigDict, Field, StrictInt
 
 from newsportal.newsroom.schema import ArticleIn
-
-MAX_ID = 2**63 - 1
+from newsportal.web.views import MAX_ARTICLE_ID as MAX_ID
 
 __all__ = [
     "ArticleIn", "ArticleOut", "ArticlePage", "CardOut", "ChannelOut", "EventIn", "EventOut", "HistoryOut",

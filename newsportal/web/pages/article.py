@@ -10,7 +10,7 @@ from newsportal.web.context import PageKey, web_context
 from newsportal.web.pages.common import is_care, not_found, not_found_parts, render, serve
 from newsportal.web.parts import PageParts
 
-MAX_ID = 2**63 - 1
+MAX_ID = views.MAX_ARTICLE_ID
 MAX_SLUG = 40
 
 
