@@ -235,3 +235,75 @@ def test_hostile_body_is_inert_on_the_page(portal, client):
     html = client.get(f"/article/{a.id}").text
     assert "<script>alert" not in html and "onerror" not in html
     assert "标题&lt;script&gt;" in html  # titles are escaped, not interpreted
+
+
+@pytest.mark.parametrize(
+    "path",
+    [
+        "/",
+        "/search?q=芯片",
+        "/foryou",
+        "/sources",
+        "/channel/news?page=2",
+        "/source/haihe-daily",
+        "/article/{id}",
+        "/a/{slug}.html",
+    ],
+)
+def test_every_reader_page_has_a_care_twin(demo_client, demo_portal, path):
+    """One route table serves both modes: the /care twin of each page keeps its links in care mode."""
+    a = an_article(demo_portal)
+    path = path.format(id=a.id, slug=a.slug)
+    std, care = demo_client.get(path), demo_client.get("/care" + path)
+    assert std.status_code == care.status_code == 200, path
+    assert 'class="standard"' in std.text and 'class="care"' in care.text
+    assert '<a class="logo" href="/care/">' in care.text and '<a class="logo" href="/">' in std.text
+    assert 'href="/care/channel/sports"' in care.text  # the channel navigation stays in care mode
+    for page in (std.text, care.text):
+        assert "<!--slot:" not in page and "<!--np:" not in page  # every slot was filled
+        assert ("热点推荐" in page) is (path != "/sources")  # 媒体与账号 is the one page without the hot list
+
+
+def test_care_mode_404_and_root_redirect(demo_client):
+    r = demo_client.get("/care/no/such/page")
+    assert r.status_code == 404 and 'class="care"' in r.text and "页面不存在" in r.text
+    assert 'href="/care/"' in r.text  # 返回首页 stays in care mode
+    bare = demo_client.get("/care", follow_redirects=False)
+    assert bare.status_code == 308 and bare.headers["location"] == "/care/"
+
+
+def test_article_ids_beyond_the_store_are_404_not_500(demo_client):
+    for path in ("/article/2147483648", "/article/3000000000", "/care/article/9223372036854775807"):
+        r = demo_client.get(path)
+        assert r.status_code == 404 and "页面不存在" in r.text, path
+    assert demo_client.get("/api/v1/articles/3000000000").status_code == 422
+    assert (
+        demo_client.post("/api/v1/events", json={"article_id": 3000000000, "kind": "view"}).status_code == 422
+    )
+
+
+def test_a_cached_page_is_served_without_rebuilding(demo_client, demo_portal):
+    from newsportal.web.context import web_context
+
+    ctx = web_context(demo_client.app)
+    a = an_article(demo_portal, "demo-sports-001")
+    first = demo_client.get(f"/article/{a.id}")
+    builds = ctx.pages.builds
+    again = demo_client.get(f"/article/{a.id}")
+    assert again.status_code == 200 and ctx.pages.builds == builds
+    assert again.headers["cache-control"] == "public, max-age=5"
+    body = first.text
+    assert body[: body.index('class="assembled"')] == again.text[: again.text.index('class="assembled"')]
+
+
+def test_foryou_is_private_and_shares_the_fragments(demo_client):
+    from newsportal.web.context import web_context
+
+    ctx = web_context(demo_client.app)
+    demo_client.cookies.clear()
+    r = demo_client.get("/foryou")
+    assert r.status_code == 200 and r.headers["cache-control"] == "private, no-store"
+    assert "热点推荐" in r.text and "<!--slot:" not in r.text
+    size = len(ctx.pages)
+    demo_client.get("/foryou")
+    assert len(ctx.pages) == size  # never stored: it is one reader's page

@@ -51,3 +51,33 @@ def test_events_count_once_per_reader_and_skip_bots(portal, client):
 def test_bad_events_are_refused_and_not_counted(client, portal, body, status):
     assert_error(client.post("/api/v1/events", json=body), status)
     assert portal.counters.flush() == 0
+
+
+def test_counting_runs_off_the_event_loop(portal, client, monkeypatch):
+    """Counting may wait on Redis: it must run in the threadpool, leaving the loop to serve pages."""
+    import asyncio
+
+    from newsportal.newsroom import save_article
+    from tests.conftest import sample_draft
+
+    a, _ = save_article(portal, sample_draft(), actor="t", publish_now=True)
+    on_loop = []
+
+    def watch(name):
+        real = getattr(portal.counters, name)
+
+        def spy(*args, **kwargs):
+            try:
+                asyncio.get_running_loop()
+                on_loop.append(name)
+            except RuntimeError:  # no running loop in this thread: a worker thread
+                pass
+            return real(*args, **kwargs)
+
+        monkeypatch.setattr(portal.counters, name, spy)
+
+    watch("record")
+    watch("counts")
+    r = client.post("/api/v1/events", json={"article_id": a.id, "kind": "view"})
+    assert r.status_code == 200 and r.json()["counted"] is True
+    assert on_loop == []
