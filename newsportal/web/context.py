@@ -8,7 +8,7 @@ limit on concurrent page builds. Handlers reach it with :func:`web_context`, nev
 from __future__ import annotations
 
 import time
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from typing import NamedTuple, TypeVar
 
@@ -62,11 +62,9 @@ class WebContext:
 
     @classmethod
     def create(cls, settings: Settings, clock: Clock | None = None) -> WebContext:
+        """The context for an app on ``settings``; ``clock`` drives cache expiry (monotonic by default)."""
         limiter = anyio.CapacityLimiter(BUILDS_AT_ONCE)
-
-        async def run(build: Callable[[], T]) -> T:
-            return await anyio.to_thread.run_sync(build, limiter=limiter)
-
+        run = _runner(limiter)
         clock = clock or time.monotonic
         return cls(
             settings=settings,
@@ -88,7 +86,7 @@ class WebContext:
         return self._portal is not None
 
     async def run(self, build: Callable[[], T]) -> T:
-        """Run a blocking page build in a worker thread, at most :data:`BUILDS_AT_ONCE` at a time."""
+        """Run a blocking page build in a worker thread, sharing the caches' limit on builds at once."""
         return await anyio.to_thread.run_sync(build, limiter=self.limiter)
 
     def attach(self, portal: Portal) -> None:
@@ -114,6 +112,15 @@ class WebContext:
 
     def _on_pins(self, event: PinsChanged) -> None:
         self.purge_all()
+
+
+def _runner(limiter: anyio.CapacityLimiter) -> Callable[[Callable[[], T]], Awaitable[T]]:
+    """Page builds run in worker threads, at most :data:`BUILDS_AT_ONCE` at a time."""
+
+    async def run(build: Callable[[], T]) -> T:
+        return await anyio.to_thread.run_sync(build, limiter=limiter)
+
+    return run
 
 
 def _seen_by_readers(event: ArticleSaved) -> bool:

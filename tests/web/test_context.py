@@ -71,3 +71,24 @@ def test_a_draft_saved_over_a_draft_purges_nothing(portal):
         ArticleSaved(dataclasses.replace(draft, status=ArticleStatus.WITHDRAWN), published)
     )
     assert len(ctx.pages) == 0
+
+
+def test_shared_fragments_are_rebuilt_after_their_ttl_while_the_old_ones_are_served(portal):
+    """热点推荐 and the modules live ``page_cache_seconds``; expiry serves the old ones during one rebuild."""
+    from starlette.testclient import TestClient
+
+    now = [500.0]
+    app = create_app(portal=portal, clock=lambda: now[0])
+    ctx = web_context(app)
+    with TestClient(app) as client:
+        assert client.get("/").status_code == 200
+        first = ctx.fragments.lookup(False)
+        assert first is not None and first.fresh
+        before = ctx.fragments.builds
+        now[0] += portal.settings.page_cache_seconds / 2
+        client.get("/channel/sports")
+        assert ctx.fragments.builds == before  # still fresh: shared by every page without a rebuild
+        now[0] += portal.settings.page_cache_seconds
+        assert not ctx.fragments.lookup(False).fresh
+        assert client.get("/").status_code == 200  # served at once from the stale fragments
+        assert ctx.fragments.building(False) is not None or ctx.fragments.builds == before + 1
