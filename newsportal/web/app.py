@@ -5,9 +5,9 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
-from collections.abc import Callable
+from collections.abc import AsyncIterator, Callable
+from typing import Any
 
-import anyio
 from fastapi import FastAPI
 from starlette.concurrency import run_in_threadpool
 from starlette.staticfiles import StaticFiles
@@ -16,10 +16,11 @@ from newsportal import SITE_NAME, __version__
 from newsportal.config import Settings, load_settings
 from newsportal.portal import Portal, build_portal
 from newsportal.web import api, errors
-from newsportal.web.cache import TTLCache
+from newsportal.web.cache import Clock
+from newsportal.web.context import WebContext, web_context
 from newsportal.web.limits import RequestLimits
 from newsportal.web.pages import page_routes
-from newsportal.web.rendering import STATIC, make_environment
+from newsportal.web.rendering import STATIC
 
 log = logging.getLogger(__name__)
 FLUSH_SECONDS = 1.0
@@ -29,7 +30,7 @@ REFRESH_EVERY = 3  # flush ticks between looks for other processes' writes
 class CachedStatic(StaticFiles):
     """Static assets are versioned by a content hash in their URL, so browsers may keep them a year."""
 
-    def file_response(self, *args, **kwargs):
+    def file_response(self, *args: Any, **kwargs: Any):  # type: ignore[no-untyped-def]
         resp = super().file_response(*args, **kwargs)
         resp.headers["cache-control"] = "public, max-age=31536000, immutable"
         return resp
@@ -39,25 +40,29 @@ def create_app(
     settings: Settings | None = None,
     portal: Portal | None = None,
     portal_factory: Callable[[Settings], Portal] | None = None,
+    clock: Clock | None = None,
 ) -> FastAPI:
-    """Build the app. Pass a ready ``portal`` (tests), or let it build one from settings on start-up."""
+    """Build the app. Pass a ready ``portal`` (tests), or let it build one from settings on start-up.
+
+    ``clock`` drives the page caches' expiry (tests pass a settable one; the default is monotonic time).
+    """
     settings = settings or (portal.settings if portal else load_settings())
+    context = WebContext.create(settings, clock)
 
     @contextlib.asynccontextmanager
-    async def lifespan(app: FastAPI):
-        state = app.state
-        if state.portal is None:
-            state.portal = await run_in_threadpool(portal_factory or build_portal, settings)
-        _wire(app)
-        flusher = asyncio.create_task(_flush_loop(state.portal))
+    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        if not context.started:
+            context.attach(await run_in_threadpool(portal_factory or build_portal, settings))
+        running = context.portal
+        flusher = asyncio.create_task(_flush_loop(running))
         try:
             yield
         finally:
             flusher.cancel()
             with contextlib.suppress(asyncio.CancelledError):
                 await flusher
-            await run_in_threadpool(state.portal.counters.flush)
-            await run_in_threadpool(state.portal.personal.flush)
+            await run_in_threadpool(running.counters.flush)
+            await run_in_threadpool(running.personal.flush)
 
     app = FastAPI(
         title=f"{SITE_NAME} API",
@@ -69,42 +74,18 @@ def create_app(
         redoc_url=None,
         openapi_url="/api/v1/openapi.json",
     )
-    app.state.portal = portal
-    app.state.templates = make_environment()
-    app.state.page_cache = TTLCache(settings.fragment_cache_seconds, settings.page_cache_entries)
-    app.state.module_cache = TTLCache(settings.page_cache_seconds, 8)
-    app.state.inflight = {}
-    # Page builds share one interpreter with the event loop; two at a time keep cached pages flowing
-    # while a burst of cold pages is rendered.
-    app.state.build_limiter = anyio.CapacityLimiter(2)
-    app.state.generation = 0
+    app.state.web = context
+    if portal is not None:
+        context.attach(portal)
     app.include_router(api.router)
-    for route in page_routes():
-        app.router.routes.append(route)
+    app.router.routes.extend(page_routes())
     app.mount("/static", CachedStatic(directory=STATIC), name="static")
     for exc, handler in errors.HANDLERS.items():
         app.add_exception_handler(exc, handler)
-    app.add_exception_handler(api._Unauthorized, api.unauthorized)
+    for exc, api_handler in api.EXCEPTION_HANDLERS.items():
+        app.add_exception_handler(exc, api_handler)
     app.add_middleware(RequestLimits)
-    if portal is not None:
-        _wire(app)
     return app
-
-
-def _wire(app: FastAPI) -> None:
-    """Clear cached pages whenever the publish flow changes an article."""
-    state = app.state
-    if getattr(state, "wired", None) is state.portal:
-        return
-
-    def purge(_article) -> None:
-        state.generation += 1
-        state.inflight.clear()
-        state.page_cache.clear()
-        state.module_cache.clear()
-
-    state.portal.on_change(purge)
-    state.wired = state.portal
 
 
 async def _flush_loop(portal: Portal) -> None:
@@ -123,3 +104,6 @@ async def _flush_loop(portal: Portal) -> None:
                 await run_in_threadpool(portal.refresh)
             except Exception:
                 log.exception("catalogue refresh failed")
+
+
+__all__ = ["create_app", "web_context"]

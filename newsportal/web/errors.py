@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import logging
+from collections.abc import Awaitable, Callable
+from typing import Any
 
 from fastapi.exceptions import RequestValidationError
 from starlette.exceptions import HTTPException as StarletteHTTPException
@@ -46,13 +48,14 @@ async def http_exception(request: Request, exc: StarletteHTTPException) -> Respo
         if detail and detail in {"Not Found", "Method Not Allowed"}:
             detail = None
         return api_error(exc.status_code, detail)
-    from newsportal.web.pages import error_body, html, not_found_body
+    from newsportal.web.pages.common import error_body, html, is_care, not_found_body
 
-    care = request.url.path.startswith("/care/")
+    care = is_care(request) or request.url.path.startswith("/care/")
     if exc.status_code == 404:
         return html(not_found_body(request, care), 404)
     return html(
-        error_body(request, care, exc.status_code, f"请求无法完成（{exc.status_code}）", "请检查链接后重试。"),
+        error_body(request, exc.status_code, f"请求无法完成（{exc.status_code}）", "请检查链接后重试。",
+                   care),
         exc.status_code,
     )
 
@@ -83,12 +86,15 @@ async def unexpected(request: Request, exc: Exception) -> Response:
     log.exception("unhandled error on %s", request.url.path)
     if is_api(request):
         return api_error(500, "Internal error; it has been logged.")
-    from newsportal.web.pages import error_body, html
+    from newsportal.web.pages.common import error_body, html
 
-    return html(error_body(request, False, 500, "服务器开小差了（500）", "请稍后刷新重试。"), 500)
+    return html(error_body(request, 500, "服务器开小差了（500）", "请稍后刷新重试。", care=False), 500)
 
 
-HANDLERS = {
+#: an exception handler; ``Any`` because each takes the exception type it is registered for
+Handler = Callable[[Request, Any], Awaitable[Response]]
+
+HANDLERS: dict[type[Exception], Handler] = {
     StarletteHTTPException: http_exception,
     RequestValidationError: validation_exception,
     ValidationError: newsroom_validation,

@@ -20,7 +20,8 @@ def _error(status: int, path: str) -> tuple[bytes, bytes]:
         body = json.dumps({"error": {"status": status, "code": code, "message": message}}).encode()
         return body, b"application/json"
     text = "请求的网址过长" if status == 414 else "提交的内容过大"
-    page = f'<!doctype html><html lang="zh-CN"><meta charset="utf-8"><title>{text}</title><h1>{text}（{status}）</h1>'
+    page = (f'<!doctype html><html lang="zh-CN"><meta charset="utf-8"><title>{text}</title>'
+            f"<h1>{text}（{status}）</h1>")
     return page.encode("utf-8"), b"text/html; charset=utf-8"
 
 
@@ -72,7 +73,8 @@ class RequestLimits:
     @staticmethod
     async def _reply(send, status: int, path: str) -> None:
         if status == 400:
-            body, ctype = b'{"error":{"status":400,"code":"bad_request","message":"Bad Content-Length."}}', b"application/json"
+            body = b'{"error":{"status":400,"code":"bad_request","message":"Bad Content-Length."}}'
+            ctype = b"application/json"
         else:
             body, ctype = _error(status, path)
         await send(

@@ -9,6 +9,7 @@ from jinja2 import Environment, FileSystemLoader, select_autoescape
 
 from newsportal import SITE_NAME
 from newsportal.timeutil import format_beijing, iso_beijing
+from newsportal.web.parts import SLOTS
 
 HERE = Path(__file__).parent
 STATIC = HERE / "static"
@@ -34,4 +35,5 @@ def make_environment() -> Environment:
     env.filters["iso"] = iso_beijing
     env.globals["site_name"] = SITE_NAME
     env.globals["asset_version"] = _asset_version()
+    env.globals["slot"] = SLOTS  # where shared fragments go: {{ slot.hot }}, see parts.py
     return env

@@ -23,7 +23,9 @@ class ShareTarget:
 def share_targets(url: str, title: str) -> list[ShareTarget]:
     return [
         ShareTarget(
-            "weibo", "微博", "https://service.weibo.com/share/share.php?" + urlencode({"url": url, "title": title})
+            "weibo",
+            "微博",
+            "https://service.weibo.com/share/share.php?" + urlencode({"url": url, "title": title}),
         ),
         ShareTarget(
             "qq",
@@ -39,4 +41,6 @@ def qr_svg(url: str) -> str:
     # A fixed mask skips segno's evaluation of all eight masks (4.4 ms -> 1.2 ms here); any mask gives
     # a valid code, the evaluation only tunes the module pattern for scanners.
     qr = segno.make(url, error="m", mask=0)
-    return qr.svg_inline(scale=4, border=2, title="文章链接二维码，用微信扫一扫分享", dark="#111", light="#fff")
+    return qr.svg_inline(
+        scale=4, border=2, title="文章链接二维码，用微信扫一扫分享", dark="#111", light="#fff"
+    )

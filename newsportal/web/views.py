@@ -1,7 +1,9 @@
 """Page view models: what each page shows, assembled from the portal's parts. Handlers stay thin.
 
-The modules shared by every page (hot list, channel top stories, 态度原创, vertical channels) are assembled
-once per cache period and reused; only the article's own related list is built per article.
+Handlers (:mod:`newsportal.web.pages`) parse the request and pick the template; everything a page shows is
+decided here, as plain typed values that tests can check without rendering. The modules shared by every
+page (hot list, channel top stories, 态度原创, vertical channels) are assembled once per cache period and
+reused; only the article's own related list is built per article.
 """
 
 from __future__ import annotations
@@ -9,9 +11,10 @@ from __future__ import annotations
 import json
 from dataclasses import dataclass, field
 from datetime import datetime
+from urllib.parse import quote
 
 from newsportal import SITE_NAME
-from newsportal.domain import Article, ArticleCard, Channel, Page, Source
+from newsportal.domain import Article, ArticleCard, ArticleStatus, Channel, Page, Source, SourceKind
 from newsportal.portal import Portal
 from newsportal.text import html_to_text
 from newsportal.timeutil import iso_beijing, utcnow
@@ -21,6 +24,18 @@ HOT_SIZE = 20
 RELATED_SIZE = 8
 MODULE_SIZE = 5
 CHANNEL_PAGE_SIZE = 20
+SEARCH_PAGE_SIZE = 20
+FORYOU_SIZE = 20
+CARE_PREFIX = "/care"
+#: The largest article id the store can hold (a 32-bit INTEGER column on PostgreSQL). Larger ids in a URL
+#: or a request are refused here, before the database is asked, which would fail instead of finding nothing.
+MAX_ARTICLE_ID = 2**31 - 1
+#: how each kind of source is named on its pages, in the order the 媒体与账号 page lists them
+SOURCE_KINDS = {
+    SourceKind.PORTAL: "本站原创",
+    SourceKind.MEDIA: "合作媒体",
+    SourceKind.SELF_MEDIA: "自媒体账号",
+}
 
 
 @dataclass(frozen=True, slots=True)
@@ -126,8 +141,7 @@ def article_view(portal: Portal, article: Article, prefix: str = "") -> ArticleV
         raise LookupError(f"article {article.id} has no channel or source")
     ranked = portal.related.related(article.id, RELATED_SIZE)
     story = portal.store.story_cards(article.story_id) if article.story_id is not None else []
-    by_id = portal.store.cards_by_ids([aid for aid, _ in ranked])
-    related = [by_id[aid] for aid, _ in ranked if aid in by_id]
+    related = portal.cards.by_ids(aid for aid, _ in ranked)
     url = article_url(portal.settings.site_url, article)
     first_line = html_to_text(article.body_html[:600]).split("\n", 1)[0]
     return ArticleView(
@@ -169,3 +183,181 @@ def source_page(portal: Portal, source: Source, page: int) -> Page[ArticleCard]:
 def home_lead(portal: Portal, size: int = 12) -> list[ArticleCard]:
     """The home page's main column: the newest articles across the site."""
     return portal.store.list_cards(per_page=size).items
+
+
+# -- the frame every page shares (header, navigation, footer) --------------------------------------------
+@dataclass(frozen=True, slots=True)
+class Frame:
+    """What base.html needs: the mode, where links point, which channel is current, the canonical URL."""
+
+    care: bool
+    prefix: str
+    page_kind: str
+    nav: list[Channel]
+    current_top: Channel | None
+    canonical: str | None
+    care_switch: str
+
+    def context(self) -> dict[str, object]:
+        return {
+            "care": self.care,
+            "prefix": self.prefix,
+            "page_kind": self.page_kind,
+            "nav": self.nav,
+            "current_top": self.current_top,
+            "canonical": self.canonical,
+            "care_switch": self.care_switch,
+        }
+
+
+def mode_prefix(care: bool) -> str:
+    """Links on a care-mode page stay in care mode."""
+    return CARE_PREFIX if care else ""
+
+
+def care_switch(path: str, care: bool) -> str:
+    """The same page in the other mode (进入关怀版 / 退出关怀版)."""
+    if care:
+        return path[len(CARE_PREFIX):] or "/"
+    return CARE_PREFIX + path
+
+
+def frame(portal: Portal, *, care: bool, kind: str, path: str, canonical: str | None,
+          current_top: Channel | None = None) -> Frame:
+    return Frame(
+        care=care,
+        prefix=mode_prefix(care),
+        page_kind=kind,
+        nav=portal.channels.navigation(),
+        current_top=current_top,
+        canonical=canonical,
+        care_switch=care_switch(path, care),
+    )
+
+
+# -- articles ---------------------------------------------------------------------------------------
+def published_article(
+    portal: Portal, *, article_id: int | None = None, slug: str | None = None
+) -> Article | None:
+    """The published article with this id or slug; None for unknown, draft or withdrawn ones."""
+    if article_id is not None:
+        if not 1 <= article_id <= MAX_ARTICLE_ID:
+            return None
+        article = portal.store.get_article(article_id)
+    elif slug is not None:
+        article = portal.store.get_article_by_slug(slug)
+    else:
+        raise TypeError("give article_id or slug")
+    return article if article is not None and article.status is ArticleStatus.PUBLISHED else None
+
+
+# -- listings (channel, source, search, 为你推荐) ----------------------------------------------------------
+@dataclass(frozen=True, slots=True)
+class ListingView:
+    """A page that is a titled, paged list of cards (listing.html)."""
+
+    heading: str
+    description: str
+    canonical: str
+    listing: Page[ArticleCard]
+    base_path: str
+    intro: str | None = None
+    crumbs: list[Crumb] | None = None
+    subchannels: list[Channel] | None = None
+    current_top: Channel | None = None
+    query: str = ""
+    search_form: bool = False
+    history_form: bool = False
+    retention_days: int = 0
+
+
+def _paged(url: str, page: int) -> str:
+    return url + (f"?page={page}" if page > 1 else "")
+
+
+def channel_listing(portal: Portal, channel: Channel, page: int, prefix: str = "") -> ListingView | None:
+    """A section channel's page ``page``; None past the last page."""
+    listing = channel_page(portal, channel, page)
+    if page > listing.pages:
+        return None
+    return ListingView(
+        heading=channel.name,
+        description=f"{channel.name}频道最新文章",
+        canonical=_paged(f"{portal.settings.site_url}/channel/{channel.slug}", page),
+        listing=listing,
+        base_path=f"{prefix}/channel/{channel.slug}",
+        crumbs=breadcrumb(portal, channel, prefix, tail=None),
+        subchannels=portal.channels.children(channel),
+        current_top=portal.channels.top_of(channel),
+    )
+
+
+def source_listing(portal: Portal, source: Source, page: int, prefix: str = "") -> ListingView | None:
+    """A source account's page ``page``; None past the last page."""
+    listing = source_page(portal, source, page)
+    if page > listing.pages:
+        return None
+    kind = SOURCE_KINDS[source.kind]
+    return ListingView(
+        heading=source.name,
+        description=f"{source.name}（{kind}）在{SITE_NAME}发布的文章",
+        canonical=_paged(f"{portal.settings.site_url}/source/{source.key}", page),
+        listing=listing,
+        base_path=f"{prefix}/source/{source.key}",
+        intro=source.about if source.about.startswith(kind) else f"{kind}　{source.about}",
+    )
+
+
+def search_listing(portal: Portal, query: str, page: int, prefix: str = "") -> ListingView:
+    """Search results (one per story); an empty query shows just the form."""
+    cards, total = portal.search(query, page, SEARCH_PAGE_SIZE) if query else ([], 0)
+    if not query:
+        intro = None
+    elif total:
+        intro = f"找到约 {total} 篇相关文章，多家媒体对同一事件的报道合并为一条"
+    else:
+        intro = "没有找到相关文章，换个词试试。"
+    return ListingView(
+        heading=f"搜索：{query}" if query else "搜索",
+        description="在山海新闻中搜索文章",
+        canonical=f"{portal.settings.site_url}/search",
+        listing=Page(items=cards, total=total, page=page, per_page=SEARCH_PAGE_SIZE),
+        base_path=f"{prefix}/search?q={quote(query)}",
+        intro=intro,
+        query=query,
+        search_form=True,
+    )
+
+
+def foryou_listing(portal: Portal, reader: str | None, prefix: str = "") -> ListingView:
+    """为你推荐 for ``reader`` (by what they read), or what everyone reads for a reader without history."""
+    ranked = portal.personal.recommend(reader, FORYOU_SIZE) if reader else portal.hot.ranked(FORYOU_SIZE)
+    items = portal.cards.by_ids(aid for aid, _ in ranked)
+    has_history = reader is not None and bool(portal.personal.history(reader))
+    return ListingView(
+        heading="为你推荐",
+        description="根据你最近读过的文章推荐",
+        canonical=f"{portal.settings.site_url}/foryou",
+        listing=Page(items=items, total=len(items), page=1, per_page=FORYOU_SIZE),
+        base_path=f"{prefix}/foryou",
+        intro="根据你最近读过的文章挑选，已读过的和重复报道不会出现。" if has_history
+        else "你还没有阅读记录，先看看大家都在读什么。",
+        history_form=bool(reader),
+        retention_days=int(portal.settings.history_days),
+    )
+
+
+@dataclass(frozen=True, slots=True)
+class SourceGroup:
+    title: str
+    sources: list[Source]
+
+
+def source_groups(portal: Portal) -> list[SourceGroup]:
+    """媒体与账号: every source, grouped by kind; empty kinds are left out."""
+    groups = []
+    for kind, title in SOURCE_KINDS.items():
+        members = [s for s in portal.sources.values() if s.kind is kind]
+        if members:
+            groups.append(SourceGroup(title, members))
+    return groups

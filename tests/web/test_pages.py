@@ -59,12 +59,12 @@ def test_article_page_has_every_reference_module(demo_client, demo_portal):
     o = outline(html)
     assert o.lang == "zh-CN" and o.h1 == 1
     # breadcrumb 首页 > 新闻中心 > (section) > 正文, as a nav
-    crumb = html[html.index('class="breadcrumb"'):html.index("</nav>", html.index('class="breadcrumb"'))]
+    crumb = html[html.index('class="breadcrumb"') : html.index("</nav>", html.index('class="breadcrumb"'))]
     assert re.findall(r">([^<>\s]+)</(?:a|span)>", crumb) == ["首页", "新闻中心", "国内", "正文"]
     assert 'aria-label="当前位置"' in html and '<span aria-current="page">正文</span>' in crumb
-    assert f"<h1 id=\"article-title\">{a.title}</h1>" in html
+    assert f'<h1 id="article-title">{a.title}</h1>' in html
     source = demo_portal.sources[a.source_id]
-    assert f"来源：<a href=\"/source/{source.key}\">{source.name}</a>" in html
+    assert f'来源：<a href="/source/{source.key}">{source.name}</a>' in html
     # share control with its live count and every target
     assert "分享至" in html and 'id="share-count"' in html
     for label in ("复制链接", "微信", "微博", "QQ"):
@@ -99,7 +99,9 @@ def test_related_list_never_shows_the_article_itself(demo_client, demo_portal):
     for ext in ("demo-tech-001", "demo-sports-001", "demo-edu-004", "demo-war-003"):
         a = an_article(demo_portal, ext)
         html = demo_client.get(f"/article/{a.id}").text
-        related = html[html.index('id="related-heading"'):html.index("</section>", html.index('id="related-heading"'))]
+        related = html[
+            html.index('id="related-heading"') : html.index("</section>", html.index('id="related-heading"'))
+        ]
         assert f"/a/{a.slug}.html" not in related
         assert related.count("<li>") >= 3, ext
 
@@ -124,16 +126,17 @@ def test_home_page_has_modules_and_hot_list(demo_client):
     assert o.lang == "zh-CN" and o.h1 == 1
     for title in TOP_MODULES + VERTICALS + ["热点推荐", "态度原创", "最新新闻"]:
         assert title in r.text
-    hot = r.text[r.text.index('id="hot-heading"'):]
+    hot = r.text[r.text.index('id="hot-heading"') :]
     assert hot.count('class="card-title"') >= 20
 
 
 def test_channel_pages_paginate(demo_client, demo_portal):
     r = demo_client.get("/channel/news")
-    assert r.status_code == 200 and "<h1 id=\"listing-heading\">新闻中心</h1>" in r.text
+    assert r.status_code == 200 and '<h1 id="listing-heading">新闻中心</h1>' in r.text
     assert "国内" in r.text and "国际" in r.text  # sub-channel navigation
     total = demo_portal.store.list_cards(
-        channel_ids=demo_portal.channels.subtree_ids(demo_portal.channels.by_slug("news"))).total
+        channel_ids=demo_portal.channels.subtree_ids(demo_portal.channels.by_slug("news"))
+    ).total
     assert total > 20 and f"共 {total} 篇" in r.text and 'rel="next" href="/channel/news?page=2"' in r.text
     p2 = demo_client.get("/channel/news?page=2")
     assert p2.status_code == 200 and 'rel="prev"' in p2.text
@@ -152,8 +155,17 @@ def test_source_pages(demo_client, demo_portal):
 
 @pytest.mark.parametrize(
     "path",
-    ["/article/999999999", "/article/abc", "/article/-1", "/article/99999999999999999999999", "/a/nothing.html",
-     "/channel/nope", "/channel/home", "/no/such/page", "/care/article/999999"],
+    [
+        "/article/999999999",
+        "/article/abc",
+        "/article/-1",
+        "/article/99999999999999999999999",
+        "/a/nothing.html",
+        "/channel/nope",
+        "/channel/home",
+        "/no/such/page",
+        "/care/article/999999",
+    ],
 )
 def test_unknown_pages_get_the_chinese_404(demo_client, path):
     r = demo_client.get(path)
@@ -163,8 +175,12 @@ def test_unknown_pages_get_the_chinese_404(demo_client, path):
 
 def test_care_mode_pages_exist_and_point_back(demo_client, demo_portal):
     a = an_article(demo_portal)
-    for path, std in (("/care/", "/"), (f"/care/article/{a.id}", f"/article/{a.id}"),
-                      ("/care/channel/sports", "/channel/sports"), ("/care/source/haihe-daily", "/source/haihe-daily")):
+    for path, std in (
+        ("/care/", "/"),
+        (f"/care/article/{a.id}", f"/article/{a.id}"),
+        ("/care/channel/sports", "/channel/sports"),
+        ("/care/source/haihe-daily", "/source/haihe-daily"),
+    ):
         r = demo_client.get(path)
         assert r.status_code == 200, path
         assert 'class="care"' in r.text and "退出关怀版" in r.text and f'href="{std}"' in r.text
@@ -190,7 +206,9 @@ def test_edits_show_at_once_despite_the_page_cache(portal, client):
 
     a, _ = save_article(portal, sample_draft(external_id="e1"), actor="t", publish_now=True)
     assert "智慧公交线路" in client.get(f"/article/{a.id}").text
-    save_article(portal, sample_draft(external_id="e1", title="更正后的标题：公交开通"), actor="t", publish_now=True)
+    save_article(
+        portal, sample_draft(external_id="e1", title="更正后的标题：公交开通"), actor="t", publish_now=True
+    )
     assert "更正后的标题：公交开通" in client.get(f"/article/{a.id}").text
 
 
@@ -205,8 +223,87 @@ def test_hostile_body_is_inert_on_the_page(portal, client):
     from newsportal.newsroom import save_article
     from tests.conftest import sample_draft
 
-    a, _ = save_article(portal, sample_draft(body_html='<p>正文</p><script>alert("x")</script><img src=x onerror=alert(1)>',
-                                             title='标题<script>alert(1)</script>'), actor="t", publish_now=True)
+    a, _ = save_article(
+        portal,
+        sample_draft(
+            body_html='<p>正文</p><script>alert("x")</script><img src=x onerror=alert(1)>',
+            title="标题<script>alert(1)</script>",
+        ),
+        actor="t",
+        publish_now=True,
+    )
     html = client.get(f"/article/{a.id}").text
     assert "<script>alert" not in html and "onerror" not in html
     assert "标题&lt;script&gt;" in html  # titles are escaped, not interpreted
+
+
+@pytest.mark.parametrize(
+    "path",
+    [
+        "/",
+        "/search?q=芯片",
+        "/foryou",
+        "/sources",
+        "/channel/news?page=2",
+        "/source/haihe-daily",
+        "/article/{id}",
+        "/a/{slug}.html",
+    ],
+)
+def test_every_reader_page_has_a_care_twin(demo_client, demo_portal, path):
+    """One route table serves both modes: the /care twin of each page keeps its links in care mode."""
+    a = an_article(demo_portal)
+    path = path.format(id=a.id, slug=a.slug)
+    std, care = demo_client.get(path), demo_client.get("/care" + path)
+    assert std.status_code == care.status_code == 200, path
+    assert 'class="standard"' in std.text and 'class="care"' in care.text
+    assert '<a class="logo" href="/care/">' in care.text and '<a class="logo" href="/">' in std.text
+    assert 'href="/care/channel/sports"' in care.text  # the channel navigation stays in care mode
+    for page in (std.text, care.text):
+        assert "<!--slot:" not in page and "<!--np:" not in page  # every slot was filled
+        assert ("热点推荐" in page) is (path != "/sources")  # 媒体与账号 is the one page without the hot list
+
+
+def test_care_mode_404_and_root_redirect(demo_client):
+    r = demo_client.get("/care/no/such/page")
+    assert r.status_code == 404 and 'class="care"' in r.text and "页面不存在" in r.text
+    assert 'href="/care/"' in r.text  # 返回首页 stays in care mode
+    bare = demo_client.get("/care", follow_redirects=False)
+    assert bare.status_code == 308 and bare.headers["location"] == "/care/"
+
+
+def test_article_ids_beyond_the_store_are_404_not_500(demo_client):
+    for path in ("/article/2147483648", "/article/3000000000", "/care/article/9223372036854775807"):
+        r = demo_client.get(path)
+        assert r.status_code == 404 and "页面不存在" in r.text, path
+    assert demo_client.get("/api/v1/articles/3000000000").status_code == 422
+    assert (
+        demo_client.post("/api/v1/events", json={"article_id": 3000000000, "kind": "view"}).status_code == 422
+    )
+
+
+def test_a_cached_page_is_served_without_rebuilding(demo_client, demo_portal):
+    from newsportal.web.context import web_context
+
+    ctx = web_context(demo_client.app)
+    a = an_article(demo_portal, "demo-sports-001")
+    first = demo_client.get(f"/article/{a.id}")
+    builds = ctx.pages.builds
+    again = demo_client.get(f"/article/{a.id}")
+    assert again.status_code == 200 and ctx.pages.builds == builds
+    assert again.headers["cache-control"] == "public, max-age=5"
+    body = first.text
+    assert body[: body.index('class="assembled"')] == again.text[: again.text.index('class="assembled"')]
+
+
+def test_foryou_is_private_and_shares_the_fragments(demo_client):
+    from newsportal.web.context import web_context
+
+    ctx = web_context(demo_client.app)
+    demo_client.cookies.clear()
+    r = demo_client.get("/foryou")
+    assert r.status_code == 200 and r.headers["cache-control"] == "private, no-store"
+    assert "热点推荐" in r.text and "<!--slot:" not in r.text
+    size = len(ctx.pages)
+    demo_client.get("/foryou")
+    assert len(ctx.pages) == size  # never stored: it is one reader's page

@@ -1,0 +1,142 @@
+"""What the web layer shares between requests, as one typed object on ``app.state``.
+
+One :class:`WebContext` per app holds the portal, the template environment, the two page caches and the
+limit on concurrent page builds. Handlers reach it with :func:`web_context`, never through loose
+``app.state`` attributes, so every shared thing has one declared type and one place it is made.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass, field
+from typing import NamedTuple, TypeVar
+
+import anyio
+import anyio.to_thread
+from jinja2 import Environment
+from starlette.applications import Starlette
+from starlette.requests import HTTPConnection
+
+from newsportal.config import Settings
+from newsportal.domain import ArticleStatus
+from newsportal.newsroom.signals import ArticleSaved, ArticlesSyncedFromElsewhere, PinsChanged
+from newsportal.portal import Portal
+from newsportal.web.cache import Clock, PageCache
+from newsportal.web.parts import PageParts, SharedFragments
+from newsportal.web.rendering import make_environment
+
+T = TypeVar("T")
+#: Page builds share one interpreter with the event loop; two at a time keep cached pages flowing while a
+#: burst of cold pages is rendered.
+BUILDS_AT_ONCE = 2
+
+
+class PageKey(NamedTuple):
+    """Which page: mode, page kind and what picks the page (id, slug, page number, query).
+
+    A NamedTuple rather than a dataclass: it is hashed on every request, and tuples hash in C.
+    """
+
+    care: bool
+    kind: str
+    args: tuple[object, ...] = ()
+
+
+class NotStarted(RuntimeError):
+    """A request arrived before the app's start-up built the portal."""
+
+
+@dataclass(eq=False)
+class WebContext:
+    """The web layer's shared state: portal, templates, page caches, build limiter."""
+
+    settings: Settings
+    templates: Environment
+    #: each page's own part, long-lived (purged by the publish flow)
+    pages: PageCache[PageKey, PageParts]
+    #: 热点推荐 and the channel modules per mode (key: care?), rebuilt about once a second
+    fragments: PageCache[bool, SharedFragments]
+    limiter: anyio.CapacityLimiter
+    _portal: Portal | None = field(default=None, repr=False)
+
+    @classmethod
+    def create(cls, settings: Settings, clock: Clock | None = None) -> WebContext:
+        """The context for an app on ``settings``; ``clock`` drives cache expiry (monotonic by default)."""
+        limiter = anyio.CapacityLimiter(BUILDS_AT_ONCE)
+        run = _runner(limiter)
+        clock = clock or time.monotonic
+        return cls(
+            settings=settings,
+            templates=make_environment(),
+            pages=PageCache(settings.fragment_cache_seconds, settings.page_cache_entries, runner=run,
+                            keep=lambda parts: parts.status == 200, clock=clock),
+            fragments=PageCache(settings.page_cache_seconds, 8, runner=run, clock=clock),
+            limiter=limiter,
+        )
+
+    @property
+    def portal(self) -> Portal:
+        if self._portal is None:
+            raise NotStarted("the portal is not built yet (the app's start-up has not run)")
+        return self._portal
+
+    @property
+    def started(self) -> bool:
+        return self._portal is not None
+
+    async def run(self, build: Callable[[], T]) -> T:
+        """Run a blocking page build in a worker thread, sharing the caches' limit on builds at once."""
+        return await anyio.to_thread.run_sync(build, limiter=self.limiter)
+
+    def attach(self, portal: Portal) -> None:
+        """Serve ``portal`` and purge the page caches on its publish signals."""
+        if self._portal is portal:
+            return
+        self._portal = portal
+        portal.signals.article_saved.connect(self._on_saved)
+        portal.signals.synced.connect(self._on_synced)
+        portal.signals.pins_changed.connect(self._on_pins)
+
+    def purge_all(self) -> None:
+        """Forget every cached page and fragment (an edit must show at once)."""
+        self.pages.purge_all()
+        self.fragments.purge_all()
+
+    def _on_saved(self, event: ArticleSaved) -> None:
+        if _seen_by_readers(event):
+            self.purge_all()
+
+    def _on_synced(self, event: ArticlesSyncedFromElsewhere) -> None:
+        self.purge_all()
+
+    def _on_pins(self, event: PinsChanged) -> None:
+        self.purge_all()
+
+
+def _runner(limiter: anyio.CapacityLimiter) -> Callable[[Callable[[], T]], Awaitable[T]]:
+    """Page builds run in worker threads, at most :data:`BUILDS_AT_ONCE` at a time."""
+
+    async def run(build: Callable[[], T]) -> T:
+        return await anyio.to_thread.run_sync(build, limiter=limiter)
+
+    return run
+
+
+def _seen_by_readers(event: ArticleSaved) -> bool:
+    """False only for a draft saved over a draft: no page shows it, so nothing needs purging.
+
+    Any write touching a published article (publish, edit, withdraw) changes lists on many pages (home,
+    channel pages, related lists elsewhere), so those purge everything. Without ``previous`` we cannot
+    know, and purge.
+    """
+    published = ArticleStatus.PUBLISHED
+    return event.previous is None or event.article.status is published or event.previous.status is published
+
+
+def web_context(source: HTTPConnection | Starlette) -> WebContext:
+    """The :class:`WebContext` of an app, or of the app serving a request."""
+    app = source.app if isinstance(source, HTTPConnection) else source
+    ctx = app.state.web
+    assert isinstance(ctx, WebContext)
+    return ctx

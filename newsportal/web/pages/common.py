@@ -1,0 +1,105 @@
+"""What every page handler shares: the mode of the request, rendering, and serving through the page cache.
+
+A page is served as its own part (from :attr:`WebContext.pages`, built once per key) joined with the shared
+fragments of its mode (from :attr:`WebContext.fragments`, rebuilt about once a second). Builds run in worker
+threads so the event loop keeps serving cached pages meanwhile.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+from starlette.requests import Request
+from starlette.responses import HTMLResponse, Response
+
+from newsportal.domain import Channel
+from newsportal.web import views
+from newsportal.web.context import PageKey, WebContext, web_context
+from newsportal.web.parts import PageParts, SharedFragments
+
+#: set in the ASGI scope by the ``/care`` mount (see :mod:`newsportal.web.pages`)
+CARE_SCOPE_KEY = "newsportal.care"
+MAX_PAGE = 10_000
+HTML_HEADERS = {"cache-control": "public, max-age=5", "x-content-type-options": "nosniff"}
+PRIVATE_HEADERS = {"cache-control": "private, no-store", "x-content-type-options": "nosniff"}
+NOT_FOUND_HEADING = "页面不存在（404）"
+NOT_FOUND_MESSAGE = "您要找的页面不存在、已被删除或链接有误。可以回到首页看看最新新闻。"
+
+
+def is_care(request: Request) -> bool:
+    """Is this request for a 关怀版 (care mode) page? Set by the route prefix, not by each route."""
+    return bool(request.scope.get(CARE_SCOPE_KEY, False))
+
+
+def page_number(request: Request) -> int | None:
+    """The ``page`` query parameter (default 1), or None when it is not a page number we serve."""
+    raw = request.query_params.get("page", "1")
+    if not raw.isdigit() or not 1 <= int(raw) <= MAX_PAGE:
+        return None
+    return int(raw)
+
+
+def render(request: Request, template: str, *, kind: str, canonical: str | None,
+           current_top: Channel | None = None, care: bool | None = None, **values: object) -> str:
+    """Render ``template`` inside the page frame of this request's mode (or of ``care`` if given)."""
+    ctx = web_context(request)
+    care = is_care(request) if care is None else care
+    frame = views.frame(ctx.portal, care=care, kind=kind, path=request.url.path,
+                        canonical=canonical, current_top=current_top)
+    return ctx.templates.get_template(template).render(frame.context(), **values)
+
+
+def html(body: bytes | str, status: int = 200) -> Response:
+    return HTMLResponse(body, status_code=status, headers=HTML_HEADERS if status == 200 else None)
+
+
+def error_body(request: Request, status: int, heading: str, message: str, care: bool | None = None) -> str:
+    """A Chinese error page in the request's mode (never cached: it is rare and cheap)."""
+    return render(request, "error.html", kind="error", canonical=None, care=care, heading=heading,
+                  message=message)
+
+
+def not_found_body(request: Request, care: bool | None = None) -> str:
+    return error_body(request, 404, NOT_FOUND_HEADING, NOT_FOUND_MESSAGE, care)
+
+
+def not_found(request: Request) -> Response:
+    return html(not_found_body(request), 404)
+
+
+def not_found_parts(request: Request) -> PageParts:
+    """The 404 page as a build result (the page cache does not keep it)."""
+    return PageParts.from_render(not_found_body(request), 404)
+
+
+async def serve(request: Request, key: PageKey, build: Callable[[], PageParts]) -> Response:
+    """The page for ``key``: its own part from the page cache (``build`` on a miss) joined with the
+    shared fragments of its mode."""
+    ctx = web_context(request)
+    parts = await ctx.pages.get(key, build)
+    shared = await shared_fragments(ctx, key.care)
+    return html(parts.join(shared), parts.status)
+
+
+async def serve_private(request: Request, build: Callable[[], PageParts]) -> Response:
+    """A page for one reader (为你推荐): its own part is built for every request and never stored; the
+    shared fragments come from the cache like on every other page."""
+    ctx = web_context(request)
+    parts = await ctx.run(build)
+    shared = await shared_fragments(ctx, is_care(request))
+    return HTMLResponse(parts.join(shared), status_code=parts.status, headers=PRIVATE_HEADERS)
+
+
+async def shared_fragments(ctx: WebContext, care: bool) -> SharedFragments:
+    """热点推荐 and the channel modules of one mode, rendered once per cache period for every page."""
+
+    def build() -> SharedFragments:
+        mods = views.site_modules(ctx.portal)
+        template = ctx.templates.get_template("_shared.html")
+        # its macros (hot, modules) have no static type
+        shared: Any = template.make_module({"prefix": views.mode_prefix(care)})
+        return SharedFragments(hot=str(shared.hot(mods)).encode("utf-8"),
+                               modules=str(shared.modules(mods)).encode("utf-8"))
+
+    return await ctx.fragments.get(care, build)

@@ -1,0 +1,94 @@
+"""The web context: one typed object per app, and page caches purged by the publish flow's signals."""
+
+import dataclasses
+
+import pytest
+
+from newsportal.domain import ArticleStatus
+from newsportal.newsroom import save_article
+from newsportal.newsroom.signals import ArticleSaved, ArticlesSyncedFromElsewhere, PinsChanged
+from newsportal.web.app import create_app
+from newsportal.web.context import NotStarted, PageKey, WebContext, web_context
+from newsportal.web.parts import PageParts, SharedFragments
+from tests.conftest import sample_draft
+
+
+def filled(ctx: WebContext) -> WebContext:
+    ctx.pages.put(PageKey(False, "home"), PageParts.from_render("<p>首页</p>"))
+    ctx.fragments.put(False, SharedFragments(b"", b""))
+    return ctx
+
+
+def test_the_app_keeps_one_typed_context(portal):
+    app = create_app(portal=portal)
+    ctx = web_context(app)
+    assert isinstance(ctx, WebContext) and ctx.portal is portal and ctx.started
+    assert ctx.pages.ttl == portal.settings.fragment_cache_seconds
+    assert ctx.fragments.ttl == portal.settings.page_cache_seconds
+
+
+def test_a_context_without_a_portal_says_so(portal):
+    ctx = WebContext.create(portal.settings)
+    assert not ctx.started
+    with pytest.raises(NotStarted):
+        ctx.portal  # noqa: B018 - the property access is the test
+
+
+def test_publishing_purges_both_caches(portal):
+    ctx = filled(WebContext.create(portal.settings))
+    ctx.attach(portal)
+    ctx.attach(portal)  # attaching again does not subscribe twice
+    assert len(portal.signals.article_saved) == 1
+    save_article(portal, sample_draft(), actor="t", publish_now=True)
+    assert len(ctx.pages) == 0 and len(ctx.fragments) == 0
+
+
+@pytest.mark.parametrize(
+    "event",
+    [PinsChanged(), PinsChanged(channel_id=3), ArticlesSyncedFromElsewhere((1, 2))],
+)
+def test_pins_and_other_processes_writes_purge(portal, event):
+    ctx = filled(WebContext.create(portal.settings))
+    ctx.attach(portal)
+    signal = portal.signals.pins_changed if isinstance(event, PinsChanged) else portal.signals.synced
+    signal.send(event)
+    assert len(ctx.pages) == 0 and len(ctx.fragments) == 0
+
+
+def test_a_draft_saved_over_a_draft_purges_nothing(portal):
+    ctx = filled(WebContext.create(portal.settings))
+    ctx.attach(portal)
+    draft, _ = save_article(portal, sample_draft(external_id="x"), actor="t")
+    ctx = filled(ctx)
+    edited = dataclasses.replace(draft, title="改过的草稿标题")
+    portal.signals.article_saved.send(ArticleSaved(edited, draft))
+    assert len(ctx.pages) == 1
+    published = dataclasses.replace(edited, status=ArticleStatus.PUBLISHED)
+    portal.signals.article_saved.send(ArticleSaved(published, draft))
+    assert len(ctx.pages) == 0
+    ctx = filled(ctx)
+    portal.signals.article_saved.send(
+        ArticleSaved(dataclasses.replace(draft, status=ArticleStatus.WITHDRAWN), published)
+    )
+    assert len(ctx.pages) == 0
+
+
+def test_shared_fragments_are_rebuilt_after_their_ttl_while_the_old_ones_are_served(portal):
+    """热点推荐 and the modules live ``page_cache_seconds``; expiry serves the old ones during one rebuild."""
+    from starlette.testclient import TestClient
+
+    now = [500.0]
+    app = create_app(portal=portal, clock=lambda: now[0])
+    ctx = web_context(app)
+    with TestClient(app) as client:
+        assert client.get("/").status_code == 200
+        first = ctx.fragments.lookup(False)
+        assert first is not None and first.fresh
+        before = ctx.fragments.builds
+        now[0] += portal.settings.page_cache_seconds / 2
+        client.get("/channel/sports")
+        assert ctx.fragments.builds == before  # still fresh: shared by every page without a rebuild
+        now[0] += portal.settings.page_cache_seconds
+        assert not ctx.fragments.lookup(False).fresh
+        assert client.get("/").status_code == 200  # served at once from the stale fragments
+        assert ctx.fragments.building(False) is not None or ctx.fragments.builds == before + 1
