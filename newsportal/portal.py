@@ -24,7 +24,7 @@ from newsportal.counters import Event, open_counters
 from newsportal.domain import Article, ArticleCard, Channel, ChannelKind, Source
 from newsportal.domain.channels import ChannelTree
 from newsportal.newsroom import startup
-from newsportal.newsroom.signals import ArticleSaved, ArticlesSyncedFromElsewhere, PinsChanged, PublishSignals
+from newsportal.newsroom.signals import PublishSignals
 from newsportal.newsroom.sources import SourceBook, reload_sources, set_source_trust
 from newsportal.newsroom.sync import CrossProcessSync
 from newsportal.newsroom.tail import PublishTail, WriteLedger
@@ -117,24 +117,6 @@ class Portal:
             self.counters.close()
             self.index.close()
             self.store.close()
-
-    # -- publish tail (compatibility) ----------------------------------------------------------------
-    def article_changed(self, article: Article, previous: Article | None = None) -> None:
-        self.tail.article_saved(article, previous)
-
-    def on_change(self, listener: Callable[[Article | None], None]) -> None:
-        """Compatibility shim: ``listener(article)`` after a save here, ``listener(None)`` after sync or a pin
-        change. New code connects to :attr:`signals` instead."""
-
-        def saved(event: ArticleSaved) -> None:
-            listener(event.article)
-
-        def other(_event: ArticlesSyncedFromElsewhere | PinsChanged) -> None:
-            listener(None)
-
-        self.signals.article_saved.connect(saved)
-        self.signals.synced.connect(other)
-        self.signals.pins_changed.connect(other)
 
     # -- small lookups used by pages, API and the recommendation layer -------------------------------
     def channel_of(self, article_id: int) -> int | None:

@@ -33,7 +33,7 @@ def test_publish_and_withdraw_update_the_in_memory_views(portal):
     a, _ = save_article(portal, sample_draft(), actor="t")
     assert a.status is ArticleStatus.DRAFT and a.id not in portal.published and a.id not in portal.index.ids()
     seen = []
-    portal.on_change(seen.append)
+    portal.signals.article_saved.connect(lambda event: seen.append(event.article))
     p = publish(portal, a.id)
     assert p.status is ArticleStatus.PUBLISHED and p.published_at is not None
     assert portal.published[a.id].channel_id == p.channel_id and a.id in portal.index.ids()
