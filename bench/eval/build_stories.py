@@ -32,6 +32,7 @@ HERE = Path(__file__).resolve().parent
 SOURCES = HERE / "stories_src"
 SHANGHAI = timezone(timedelta(hours=8))
 HELDOUT_FIRST_GROUP = 33
+DEV_DISTRACTORS = 42  # d001..d042 are dev, d043.. held out
 TRANSFORMS = ("reworded", "shortened", "reordered", "intro", "numerals", "nofigures")
 _SENTENCE_END = re.compile(r"(?<=[。！？])")
 
@@ -199,7 +200,7 @@ def split_of(record: dict) -> str:
     """g01..g32 and the first half of the distractors are dev; the rest is held out."""
     if record["group"] is not None:
         return "heldout" if int(record["group"][1:]) >= HELDOUT_FIRST_GROUP else "dev"
-    return "heldout" if int(record["id"][1:]) > 40 else "dev"
+    return "heldout" if int(record["id"][1:]) > DEV_DISTRACTORS else "dev"
 
 
 def judgements(records: list[dict]) -> list[dict]:
