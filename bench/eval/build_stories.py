@@ -26,6 +26,7 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
 
+from corpus import TRANSFORMS
 from numerals import to_chinese_numerals
 
 HERE = Path(__file__).resolve().parent
@@ -33,7 +34,6 @@ SOURCES = HERE / "stories_src"
 SHANGHAI = timezone(timedelta(hours=8))
 HELDOUT_FIRST_GROUP = 33
 DEV_DISTRACTORS = 42  # d001..d042 are dev, d043.. held out
-TRANSFORMS = ("reworded", "shortened", "reordered", "intro", "numerals", "nofigures")
 _SENTENCE_END = re.compile(r"(?<=[。！？])")
 
 
@@ -193,7 +193,8 @@ def build_distractor(block: Block) -> dict:
     """A stand-alone article that shares surface words with the groups but not their subjects."""
     when = datetime.fromisoformat(block.attrs["date"]).replace(tzinfo=SHANGHAI)
     rid = block.attrs["id"]
-    return _record(rid, None, rid, "distractor", block, {}, when, block.title, block.paragraphs, None)
+    return _record(rid, None, rid, "distractor", block, block.attrs, when, block.title, block.paragraphs,
+                   None)
 
 
 def split_of(record: dict) -> str:
