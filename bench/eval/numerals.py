@@ -15,7 +15,7 @@ _DIGITS = "零一二三四五六七八九"
 _YEAR_DIGITS = "〇一二三四五六七八九"
 _SMALL_UNITS = ["", "十", "百", "千"]
 _BIG_UNITS = ["", "万", "亿"]
-_LIANG_BEFORE = set("个名辆座家架艘台条项位场支款所只间部万千")
+_LIANG_BEFORE = set("个名辆座家架艘台条项位场支款所只间部万千人次种倍套枚颗周天年小张批组轮届")
 _NUMBER = re.compile(r"\d+(?:\.\d+)?%?")
 
 
@@ -65,8 +65,11 @@ def integer_to_chinese(n: int) -> str:
     return text
 
 
-def number_to_chinese(token: str, following: str = "") -> str:
-    """Rewrite one numeric token ("3200", "15%", "3.5", "2026" before 年) in Chinese numerals."""
+def number_to_chinese(token: str, following: str = "", preceding: str = "") -> str:
+    """Rewrite one numeric token ("3200", "15%", "3.5", "2026" before 年) in Chinese numerals.
+
+    A lone 2 before a measure word reads 两 (两小时, 两艘), except as an ordinal (第二次).
+    """
     percent = token.endswith("%")
     core = token[:-1] if percent else token
     if not percent and following == "年" and len(core) == 4 and core.isdigit():
@@ -77,7 +80,7 @@ def number_to_chinese(token: str, following: str = "") -> str:
         text += "点" + "".join(_DIGITS[int(d)] for d in fraction)
     if percent:
         return "百分之" + text
-    if text == "二" and following in _LIANG_BEFORE:
+    if text == "二" and following in _LIANG_BEFORE and preceding != "第":
         return "两"
     if len(text) > 1 and text[0] == "二" and text[1] in "千万亿":
         return "两" + text[1:]
@@ -93,6 +96,6 @@ def to_chinese_numerals(text: str) -> str:
         after = text[end] if end < len(text) else ""
         if (before.isascii() and before.isalpha()) or (after.isascii() and after.isalpha()):
             return match.group(0)
-        return number_to_chinese(match.group(0), after)
+        return number_to_chinese(match.group(0), after, before)
 
     return _NUMBER.sub(replace, text)
