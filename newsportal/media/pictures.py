@@ -22,7 +22,9 @@ def require_alt(alt: str | None) -> str:
     if not text:
         raise ImageRejected("missing_alt", "请填写图片的替代文字（alt），向看不到图片的读者说明图片内容。")
     if len(text) > MAX_ALT_LENGTH:
-        raise ImageRejected("alt_too_long", f"替代文字太长（{len(text)} 字），请控制在 {MAX_ALT_LENGTH} 字以内。")
+        raise ImageRejected(
+            "alt_too_long", f"替代文字太长（{len(text)} 字），请控制在 {MAX_ALT_LENGTH} 字以内。"
+        )
     return text
 
 

@@ -128,7 +128,9 @@ def process_image(
     files: list[EncodedFile] = []
     for target in target_widths(width, widths):
         target_height = max(1, round(height * target / width))
-        sized = rgb if target == width else rgb.resize((target, target_height), Image.LANCZOS, reducing_gap=3.0)
+        sized = rgb
+        if target != width:
+            sized = rgb.resize((target, target_height), Image.LANCZOS, reducing_gap=3.0)
         for fmt, ext, mime in (("WEBP", "webp", "image/webp"), ("JPEG", "jpg", "image/jpeg")):
             files.append(
                 EncodedFile(variant_key(ident, target, ext), target, sized.height, mime, _encode(sized, fmt))
@@ -154,7 +156,11 @@ def store_processed(processed: ProcessedImage, storage: ImageStorage, *, alt: st
             )
         )
     return StoredImage(
-        id=processed.id, width=processed.width, height=processed.height, variants=tuple(variants), alt=alt_text
+        id=processed.id,
+        width=processed.width,
+        height=processed.height,
+        variants=tuple(variants),
+        alt=alt_text,
     )
 
 

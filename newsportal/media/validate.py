@@ -147,7 +147,12 @@ def open_validated(data: bytes, limits: ImageLimits = DEFAULT_LIMITS) -> tuple[I
         image.close()
         raise ImageRejected("corrupt", "图片文件的尺寸信息前后不一致，无法读取。")
     info = ValidatedImage(
-        format=fmt, mime=MIME_BY_FORMAT[fmt], width=width, height=height, animated=animated, byte_size=len(data)
+        format=fmt,
+        mime=MIME_BY_FORMAT[fmt],
+        width=width,
+        height=height,
+        animated=animated,
+        byte_size=len(data),
     )
     return image, info
 

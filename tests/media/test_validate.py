@@ -33,7 +33,10 @@ def test_script_renamed_jpg_is_refused(tmp_path):
 
 @pytest.mark.parametrize(
     "payload",
-    [b"<svg xmlns='http://www.w3.org/2000/svg'><script>alert(1)</script></svg>", b"<html><body>x</body></html>"],
+    [
+        b"<svg xmlns='http://www.w3.org/2000/svg'><script>alert(1)</script></svg>",
+        b"<html><body>x</body></html>",
+    ],
 )
 def test_markup_is_not_an_image(payload):
     with pytest.raises(ImageRejected) as caught:
