@@ -3,6 +3,8 @@ same-unit figures, and a "key figures" panel for figures in unrelated units."""
 
 from __future__ import annotations
 
+import math
+
 from PIL import Image, ImageDraw
 
 from newsportal.media.canvas import fit, put, text_width, wrap
@@ -22,6 +24,14 @@ def number(value: float) -> str:
         return f"{value:,.0f}"
     text = f"{value:.2f}" if abs(value) < 1 else f"{value:.1f}"
     return text.rstrip("0").rstrip(".")
+
+
+def nice_step(raw: float) -> float:
+    """The smallest of 1, 2, 2.5, 5 x 10^k at least ``raw``, so axis ticks read as round numbers."""
+    if raw <= 0:
+        return 1.0
+    power = 10 ** math.floor(math.log10(raw))
+    return next(m * power for m in (1, 2, 2.5, 5, 10) if m * power >= raw)
 
 
 def unit_text(plan: ChartPlan) -> str:
@@ -74,13 +84,16 @@ def draw_chart(canvas: Image.Image, plan: ChartPlan, title: str, palette: Palett
 def _series(draw: ImageDraw.ImageDraw, plot, plan: ChartPlan, palette: Palette, fonts: Fonts, u: float) -> None:
     left, top, right, bottom = plot
     values = [f.value / plan.scale for f in plan.figures]
-    ceiling = max(values) * 1.18 or 1.0
+    tick = nice_step(max(values) * 1.1 / 5)
+    ticks = max(2, math.ceil(max(values) * 1.1 / tick))
+    ceiling = tick * ticks
     axis_font = fonts.get(round(2.6 * u))
     left += 7 * u
-    for step in range(5):
-        gy = bottom - (bottom - top) * step / 4
+    bottom -= 5 * u  # room for the year labels under the axis
+    for step in range(ticks + 1):
+        gy = bottom - (bottom - top) * step / ticks
         draw.line((left, gy, right, gy), fill=GRID, width=max(1, round(0.2 * u)))
-        put(draw, (left - 1.5 * u, gy), number(ceiling * step / 4), axis_font, GREY, "rm")
+        put(draw, (left - 1.5 * u, gy), number(tick * step), axis_font, GREY, "rm")
     count = len(values)
     slot = (right - left) / count
     xs = [left + slot * (i + 0.5) for i in range(count)]
@@ -88,7 +101,7 @@ def _series(draw: ImageDraw.ImageDraw, plot, plan: ChartPlan, palette: Palette, 
     label_font = fonts.get(round(3.0 * u))
     value_font = fonts.get(round(3.4 * u), bold=True)
     for x, figure in zip(xs, plan.figures, strict=True):
-        put(draw, (x, bottom + 3.2 * u), f"{figure.year}年", label_font, INK, "mm")
+        put(draw, (x, bottom + 3.4 * u), f"{figure.year}年", label_font, INK, "mm")
     if plan.kind == "bar":
         half = min(slot * 0.28, 9 * u)
         for i, (x, y_top) in enumerate(zip(xs, ys, strict=True)):

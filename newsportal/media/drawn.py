@@ -20,7 +20,7 @@ from newsportal.media.charts import draw_chart, subject, unit_text
 from newsportal.media.figures import ChartPlan, find_figures, plan_chart
 from newsportal.media.fonts import Fonts
 from newsportal.media.motifs import draw_motif
-from newsportal.media.palette import SITE_CREDIT, channel_style
+from newsportal.media.palette import SITE_CREDIT, channel_style, luminance
 
 DEFAULT_SIZE = (1600, 900)
 _ALT_LIMIT = 240
@@ -81,8 +81,10 @@ def _illustrate(canvas: Image.Image, channel: str, title: str, rng: random.Rando
     margin = width * 0.05
     chip_font = fonts.get(round(3.0 * u), bold=True)
     chip_w = draw.textlength(name, font=chip_font) + 3.2 * u
-    draw.rounded_rectangle((margin, 76 * u, margin + chip_w, 81.5 * u), radius=round(0.8 * u), fill=palette.main)
-    put(draw, (margin + chip_w / 2, 78.75 * u), name, chip_font, (255, 255, 255), "mm")
+    chip = palette.main if luminance(palette.main) < 0.6 else palette.second
+    draw.rounded_rectangle((margin, 76 * u, margin + chip_w, 81.5 * u), radius=round(0.8 * u), fill=chip)
+    ink = (255, 255, 255) if luminance(chip) < 0.6 else (20, 20, 20)
+    put(draw, (margin + chip_w / 2, 78.75 * u), name, chip_font, ink, "mm")
     title_font = fonts.get(round(5.6 * u), bold=True)
     put(draw, (margin, 90 * u), fit(draw, title, title_font, width - 2 * margin - 14 * u), title_font,
         (255, 255, 255), "ls")

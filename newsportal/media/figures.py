@@ -25,7 +25,7 @@ _FIGURE = re.compile(
     r"(?P<mult>万亿|千万|百万|亿|万)?(?P<unit>" + _UNIT_ALT + r")"
 )
 _YEAR = re.compile(r"((?:19|20)\d{2})年")
-_CLAUSE_SPLIT = re.compile(r"[，,；;：:！!？?、（）()“”\"\n]")
+_CLAUSE_SPLIT = re.compile(r"[，；;：:！!？?、（）()“”\"\n]|,(?!\d{3})")
 _SENTENCE_SPLIT = re.compile(r"(?<=[。！？!?；;\n])")
 _COMPOUND_TIME = re.compile(r"\d+小时\d+分(?:\d+秒|钟)?|\d+分\d+秒|\d+时\d+分")
 _LEADING = ("其中", "另外", "此外", "同时", "目前", "据介绍", "据悉", "记者了解到", "截至", "而", "且", "并", "共有")

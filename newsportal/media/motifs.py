@@ -161,7 +161,7 @@ def circuit(draw, rng, w, h, p: Palette) -> None:
                      ((cx + half * 1.6, cy + offset), (cx + half * 2.0, cy + offset))):
             draw.line((a, b), fill=p.main, width=lw * 2)
     draw.rounded_rectangle((cx - half, cy - half, cx + half, cy + half), radius=half * 0.15, outline=p.accent,
-                           width=lw * 2, fill=mix(p.top, p.accent, 0.15))
+                           width=lw * 2, fill=mix(p.top, p.main, 0.22))
 
 
 def road(draw, rng, w, h, p: Palette) -> None:

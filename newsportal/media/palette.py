@@ -57,3 +57,9 @@ def channel_style(slug: str) -> tuple[str, Palette, str]:
 def mix(a: RGB, b: RGB, t: float) -> RGB:
     """Linear blend from a (t=0) to b (t=1)."""
     return (round(a[0] + (b[0] - a[0]) * t), round(a[1] + (b[1] - a[1]) * t), round(a[2] + (b[2] - a[2]) * t))
+
+
+def luminance(colour: RGB) -> float:
+    """Relative brightness 0..1 (Rec. 709 weights), to pick light or dark text on a colour."""
+    r, g, b = colour
+    return (0.2126 * r + 0.7152 * g + 0.0722 * b) / 255
