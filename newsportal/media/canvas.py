@@ -65,7 +65,9 @@ def wrap(draw: ImageDraw.ImageDraw, text: str, font: Font, max_width: float, max
     return lines + [current] if current else lines
 
 
-def put(draw: ImageDraw.ImageDraw, xy: tuple[float, float], text: str, font: Font, fill, anchor: str = "la") -> None:
+def put(
+    draw: ImageDraw.ImageDraw, xy: tuple[float, float], text: str, font: Font, fill, anchor: str = "la"
+) -> None:
     """Draw ``text`` if a font is available; drawings stay valid (only wordless) without one."""
     if font is not None and text:
         draw.text(xy, text, font=font, fill=fill, anchor=anchor)

@@ -68,20 +68,37 @@ def draw_chart(canvas: Image.Image, plan: ChartPlan, title: str, palette: Palett
         put(draw, (margin + 2.6 * u, y), line, title_font, INK)
         y += 7.2 * u
     sub_font = fonts.get(round(3.0 * u))
-    put(draw, (margin + 2.6 * u, y + 0.6 * u), fit(draw, subtitle(plan), sub_font, width - 2 * margin), sub_font, GREY)
+    put(
+        draw,
+        (margin + 2.6 * u, y + 0.6 * u),
+        fit(draw, subtitle(plan), sub_font, width - 2 * margin),
+        sub_font,
+        GREY,
+    )
     plot = (margin, y + 8.5 * u, width - margin, height - 12.5 * u)
 
     {"line": _series, "bar": _series, "hbar": _hbars, "figures": _panel}[plan.kind](
         draw, plot, plan, palette, fonts, u
     )
 
-    draw.line((margin, height - 8.6 * u, width - margin, height - 8.6 * u), fill=GRID, width=max(1, round(0.25 * u)))
+    draw.line(
+        (margin, height - 8.6 * u, width - margin, height - 8.6 * u), fill=GRID, width=max(1, round(0.25 * u))
+    )
     foot = fonts.get(round(2.7 * u))
     put(draw, (margin, height - 4.6 * u), "数据来源：据本文报道整理", foot, GREY, "lm")
-    put(draw, (width - margin, height - 4.6 * u), SITE_CREDIT, fonts.get(round(2.7 * u), bold=True), GREY, "rm")
+    put(
+        draw,
+        (width - margin, height - 4.6 * u),
+        SITE_CREDIT,
+        fonts.get(round(2.7 * u), bold=True),
+        GREY,
+        "rm",
+    )
 
 
-def _series(draw: ImageDraw.ImageDraw, plot, plan: ChartPlan, palette: Palette, fonts: Fonts, u: float) -> None:
+def _series(
+    draw: ImageDraw.ImageDraw, plot, plan: ChartPlan, palette: Palette, fonts: Fonts, u: float
+) -> None:
     left, top, right, bottom = plot
     values = [f.value / plan.scale for f in plan.figures]
     tick = nice_step(max(values) * 1.1 / 5)
@@ -114,11 +131,15 @@ def _series(draw: ImageDraw.ImageDraw, plot, plan: ChartPlan, palette: Palette, 
     draw.line(list(zip(xs, ys, strict=True)), fill=palette.main, width=round(0.9 * u), joint="curve")
     r = 1.3 * u
     for i, (x, y_point) in enumerate(zip(xs, ys, strict=True)):
-        draw.ellipse((x - r, y_point - r, x + r, y_point + r), fill=PAPER, outline=palette.main, width=round(0.6 * u))
+        draw.ellipse(
+            (x - r, y_point - r, x + r, y_point + r), fill=PAPER, outline=palette.main, width=round(0.6 * u)
+        )
         put(draw, (x, y_point - 2.6 * u), plan.figures[i].text, value_font, palette.main, "mb")
 
 
-def _hbars(draw: ImageDraw.ImageDraw, plot, plan: ChartPlan, palette: Palette, fonts: Fonts, u: float) -> None:
+def _hbars(
+    draw: ImageDraw.ImageDraw, plot, plan: ChartPlan, palette: Palette, fonts: Fonts, u: float
+) -> None:
     left, top, right, bottom = plot
     figures: list[Figure] = list(plan.figures)
     count = len(figures)
@@ -147,7 +168,9 @@ def _hbars(draw: ImageDraw.ImageDraw, plot, plan: ChartPlan, palette: Palette, f
         put(draw, (bar_left + length + 1.6 * u, centre), figure.text, value_font, palette.main, "lm")
 
 
-def _panel(draw: ImageDraw.ImageDraw, plot, plan: ChartPlan, palette: Palette, fonts: Fonts, u: float) -> None:
+def _panel(
+    draw: ImageDraw.ImageDraw, plot, plan: ChartPlan, palette: Palette, fonts: Fonts, u: float
+) -> None:
     left, top, right, bottom = plot
     figures = list(plan.figures)
     columns = len(figures) if len(figures) <= 3 else 2

@@ -24,7 +24,13 @@ from newsportal.media.palette import SITE_CREDIT, channel_style, luminance
 
 DEFAULT_SIZE = (1600, 900)
 _ALT_LIMIT = 240
-_KIND_NAMES = {"line": "折线图", "bar": "柱状图", "hbar": "条形图", "figures": "数字信息图", "illustration": "示意插图"}
+_KIND_NAMES = {
+    "line": "折线图",
+    "bar": "柱状图",
+    "hbar": "条形图",
+    "figures": "数字信息图",
+    "illustration": "示意插图",
+}
 
 
 @dataclass(frozen=True, slots=True)
@@ -86,8 +92,14 @@ def _illustrate(canvas: Image.Image, channel: str, title: str, rng: random.Rando
     ink = (255, 255, 255) if luminance(chip) < 0.6 else (20, 20, 20)
     put(draw, (margin + chip_w / 2, 78.75 * u), name, chip_font, ink, "mm")
     title_font = fonts.get(round(5.6 * u), bold=True)
-    put(draw, (margin, 90 * u), fit(draw, title, title_font, width - 2 * margin - 14 * u), title_font,
-        (255, 255, 255), "ls")
+    put(
+        draw,
+        (margin, 90 * u),
+        fit(draw, title, title_font, width - 2 * margin - 14 * u),
+        title_font,
+        (255, 255, 255),
+        "ls",
+    )
     put(draw, (width - margin, 90 * u), SITE_CREDIT, fonts.get(round(2.4 * u)), (255, 255, 255, 200), "rs")
 
 
@@ -125,6 +137,11 @@ def draw_article_image(
         alt = _clip(f"示意插图：{name}频道配图，画面是{description}{shown}")
         caption = f"示意图：{title}（非新闻现场照片）"
     return DrawnImage(
-        png=finish(canvas, size), width=width, height=height, kind=kind, alt=alt, caption=caption,
+        png=finish(canvas, size),
+        width=width,
+        height=height,
+        kind=kind,
+        alt=alt,
+        caption=caption,
         credit=SITE_CREDIT,
     )

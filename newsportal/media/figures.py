@@ -14,10 +14,62 @@ from dataclasses import dataclass
 
 _MULTIPLIERS = {"万亿": 1e12, "千万": 1e7, "百万": 1e6, "亿": 1e8, "万": 1e4}
 _UNITS = (
-    "%", "％", "个百分点", "℃", "元", "美元", "欧元", "人次", "人", "名", "位", "户", "标准箱", "吨", "公斤", "千克",
-    "公里", "千米", "米", "平方公里", "平方米", "亩", "公顷", "千瓦时", "千瓦", "兆瓦", "瓦", "毫安时", "GB", "TB",
-    "英寸", "辆", "台", "部", "套", "座", "个", "家", "所", "项", "条", "架", "艘", "场", "对", "件", "份", "款",
-    "张", "支", "只", "倍", "小时", "分钟", "天", "秒",
+    "%",
+    "％",
+    "个百分点",
+    "℃",
+    "元",
+    "美元",
+    "欧元",
+    "人次",
+    "人",
+    "名",
+    "位",
+    "户",
+    "标准箱",
+    "吨",
+    "公斤",
+    "千克",
+    "公里",
+    "千米",
+    "米",
+    "平方公里",
+    "平方米",
+    "亩",
+    "公顷",
+    "千瓦时",
+    "千瓦",
+    "兆瓦",
+    "瓦",
+    "毫安时",
+    "GB",
+    "TB",
+    "英寸",
+    "辆",
+    "台",
+    "部",
+    "套",
+    "座",
+    "个",
+    "家",
+    "所",
+    "项",
+    "条",
+    "架",
+    "艘",
+    "场",
+    "对",
+    "件",
+    "份",
+    "款",
+    "张",
+    "支",
+    "只",
+    "倍",
+    "小时",
+    "分钟",
+    "天",
+    "秒",
 )
 _UNIT_ALT = "|".join(re.escape(u) for u in sorted(_UNITS, key=len, reverse=True))
 _FIGURE = re.compile(
@@ -28,14 +80,64 @@ _YEAR = re.compile(r"((?:19|20)\d{2})年")
 _CLAUSE_SPLIT = re.compile(r"[，；;：:！!？?、（）()“”\"\n]|,(?!\d{3})")
 _SENTENCE_SPLIT = re.compile(r"(?<=[。！？!?；;\n])")
 _COMPOUND_TIME = re.compile(r"\d+小时\d+分(?:\d+秒|钟)?|\d+分\d+秒|\d+时\d+分")
-_LEADING = ("其中", "另外", "此外", "同时", "目前", "据介绍", "据悉", "记者了解到", "截至", "而", "且", "并", "共有")
+_LEADING = (
+    "其中",
+    "另外",
+    "此外",
+    "同时",
+    "目前",
+    "据介绍",
+    "据悉",
+    "记者了解到",
+    "截至",
+    "而",
+    "且",
+    "并",
+    "共有",
+)
 _TRAILING = (
-    "约为", "达到", "已突破", "突破", "超过", "不到", "只有", "共计", "分别为", "分别有", "分别", "约", "近", "逾",
-    "达", "为", "是", "共", "已", "仅", "有", "了", "至", "由",
+    "约为",
+    "达到",
+    "已突破",
+    "突破",
+    "超过",
+    "不到",
+    "只有",
+    "共计",
+    "分别为",
+    "分别有",
+    "分别",
+    "约",
+    "近",
+    "逾",
+    "达",
+    "为",
+    "是",
+    "共",
+    "已",
+    "仅",
+    "有",
+    "了",
+    "至",
+    "由",
 )
 MAX_LABEL = 14
 _RATE = (("每小时", "/小时"), ("时速", "/小时"), ("每秒", "/秒"))
-_VERB_ONLY = {"提高", "提高到", "增至", "降至", "增长", "同比增长", "上涨", "下降", "减少", "增加", "提升", "下调", "上调"}
+_VERB_ONLY = {
+    "提高",
+    "提高到",
+    "增至",
+    "降至",
+    "增长",
+    "同比增长",
+    "上涨",
+    "下降",
+    "减少",
+    "增加",
+    "提升",
+    "下调",
+    "上调",
+}
 
 
 @dataclass(frozen=True, slots=True)
@@ -73,7 +175,7 @@ def _clean_label(raw: str) -> str:
         changed = False
         for word in _LEADING:
             if label.startswith(word) and len(label) > len(word):
-                label, changed = label[len(word):], True
+                label, changed = label[len(word) :], True
         for word in _TRAILING:
             if label.endswith(word) and len(label) >= len(word):
                 label, changed = label[: -len(word)], True
@@ -105,8 +207,14 @@ def find_figures(body: str) -> list[Figure]:
                 unit += next((suffix for word, suffix in _RATE if raw.rstrip().endswith(word)), "")
                 year = int(clause_years[-1]) if clause_years else sentence_year
                 figures.append(
-                    Figure(label, match.group(0).replace("％", "%"), number * multiplier, unit, year,
-                           offset + position)
+                    Figure(
+                        label,
+                        match.group(0).replace("％", "%"),
+                        number * multiplier,
+                        unit,
+                        year,
+                        offset + position,
+                    )
                 )
                 if len(label) >= 2 and label not in _VERB_ONLY:
                     previous_label = label

@@ -21,8 +21,10 @@ WHITE = (255, 255, 255)
 def _sun(draw, rng, w, h, colour, alpha=230) -> None:
     x, y, r = w * rng.uniform(0.62, 0.86), h * rng.uniform(0.14, 0.3), h * rng.uniform(0.08, 0.12)
     for k in range(4, 0, -1):
-        draw.ellipse((x - r * (1 + k * 0.35), y - r * (1 + k * 0.35), x + r * (1 + k * 0.35), y + r * (1 + k * 0.35)),
-                     fill=colour + (18,))
+        draw.ellipse(
+            (x - r * (1 + k * 0.35), y - r * (1 + k * 0.35), x + r * (1 + k * 0.35), y + r * (1 + k * 0.35)),
+            fill=colour + (18,),
+        )
     draw.ellipse((x - r, y - r, x + r, y + r), fill=colour + (alpha,))
 
 
@@ -35,8 +37,10 @@ def waves(draw, rng, w, h, p: Palette) -> None:
         amp = h * rng.uniform(0.025, 0.055)
         freq = rng.uniform(1.2, 2.4) * math.tau / w
         phase = rng.uniform(0, math.tau)
-        pts = [(x, base + amp * math.sin(freq * x + phase) + amp * 0.4 * math.sin(2.7 * freq * x + phase))
-               for x in range(0, w + 8, 8)]
+        pts = [
+            (x, base + amp * math.sin(freq * x + phase) + amp * 0.4 * math.sin(2.7 * freq * x + phase))
+            for x in range(0, w + 8, 8)
+        ]
         draw.polygon([(0, h), *pts, (w, h)], fill=mix(p.second, p.main, t) + (150 + 15 * i,))
         draw.line(pts, fill=WHITE + (90,), width=max(2, h // 300))
 
@@ -59,7 +63,9 @@ def mountains(draw, rng, w, h, p: Palette) -> None:
 
 def globe(draw, rng, w, h, p: Palette) -> None:
     cx, cy, r = w * rng.uniform(0.42, 0.58), h * 0.5, h * 0.36
-    draw.ellipse((cx - r, cy - r, cx + r, cy + r), fill=mix(p.top, p.second, 0.5), outline=p.main, width=h // 200)
+    draw.ellipse(
+        (cx - r, cy - r, cx + r, cy + r), fill=mix(p.top, p.second, 0.5), outline=p.main, width=h // 200
+    )
     lw = max(2, h // 350)
     for k in range(1, 6):
         rx = r * math.cos(k * math.pi / 12 + rng.uniform(-0.05, 0.05))
@@ -71,8 +77,10 @@ def globe(draw, rng, w, h, p: Palette) -> None:
     for _ in range(4):  # flight arcs across the canvas
         x1, x2 = rng.uniform(0.05, 0.35) * w, rng.uniform(0.65, 0.95) * w
         y1, y2, lift = rng.uniform(0.3, 0.8) * h, rng.uniform(0.3, 0.8) * h, rng.uniform(0.15, 0.3) * h
-        pts = [(x1 + (x2 - x1) * s / 40, y1 + (y2 - y1) * s / 40 - lift * math.sin(math.pi * s / 40))
-               for s in range(41)]
+        pts = [
+            (x1 + (x2 - x1) * s / 40, y1 + (y2 - y1) * s / 40 - lift * math.sin(math.pi * s / 40))
+            for s in range(41)
+        ]
         for a, b in zip(pts[::2], pts[1::2], strict=False):
             draw.line((a, b), fill=p.accent + (220,), width=lw * 2)
         for x, y in (pts[0], pts[-1]):
@@ -93,13 +101,20 @@ def pitch(draw, rng, w, h, p: Palette) -> None:
     for side in (0, 1):
         x0 = m if side == 0 else w - m
         sign = 1 if side == 0 else -1
-        box, small = (x0, h * 0.25, x0 + sign * w * 0.13, h * 0.75), (x0, h * 0.38, x0 + sign * w * 0.05, h * 0.62)
+        box, small = (
+            (x0, h * 0.25, x0 + sign * w * 0.13, h * 0.75),
+            (x0, h * 0.38, x0 + sign * w * 0.05, h * 0.62),
+        )
         for rect in (box, small):
-            draw.rectangle((min(rect[0], rect[2]), rect[1], max(rect[0], rect[2]), rect[3]), outline=p.main, width=lw)
+            draw.rectangle(
+                (min(rect[0], rect[2]), rect[1], max(rect[0], rect[2]), rect[3]), outline=p.main, width=lw
+            )
     bx, by, br = w * rng.uniform(0.58, 0.78), h * rng.uniform(0.3, 0.6), h * 0.045
     for k in range(6):  # motion trail
-        draw.ellipse((bx - br - k * br * 0.9, by - br * 0.3, bx - k * br * 0.9, by + br * 0.3),
-                     fill=WHITE + (70 - k * 10,))
+        draw.ellipse(
+            (bx - br - k * br * 0.9, by - br * 0.3, bx - k * br * 0.9, by + br * 0.3),
+            fill=WHITE + (70 - k * 10,),
+        )
     draw.ellipse((bx - br, by - br, bx + br, by + br), fill=WHITE, outline=(30, 30, 30), width=lw // 2 + 1)
     draw.regular_polygon((bx, by, br * 0.45), 5, fill=(30, 30, 30))
 
@@ -109,8 +124,10 @@ def spotlights(draw, rng, w, h, p: Palette) -> None:
         x = w * (0.15 + 0.23 * i + rng.uniform(-0.04, 0.04))
         spread = w * rng.uniform(0.1, 0.16)
         target = x + rng.uniform(-0.15, 0.15) * w
-        draw.polygon([(x - 8, 0), (x + 8, 0), (target + spread, h), (target - spread, h)],
-                     fill=(p.main if i % 2 else p.second) + (70,))
+        draw.polygon(
+            [(x - 8, 0), (x + 8, 0), (target + spread, h), (target - spread, h)],
+            fill=(p.main if i % 2 else p.second) + (70,),
+        )
     for _ in range(70):
         x, y, r = rng.uniform(0, w), rng.uniform(0, h * 0.8), rng.uniform(2, h * 0.012)
         draw.ellipse((x - r, y - r, x + r, y + r), fill=p.accent + (rng.randint(90, 220),))
@@ -151,17 +168,27 @@ def circuit(draw, rng, w, h, p: Palette) -> None:
         draw.line(pts, fill=colour, width=lw)
         for px, py in (pts[0], pts[-1]):
             draw.ellipse((px - lw * 3, py - lw * 3, px + lw * 3, py + lw * 3), outline=colour, width=lw)
-    draw.rounded_rectangle((cx - half * 1.6, cy - half * 1.6, cx + half * 1.6, cy + half * 1.6), radius=half * 0.2,
-                           fill=mix(p.top, p.main, 0.12))
+    draw.rounded_rectangle(
+        (cx - half * 1.6, cy - half * 1.6, cx + half * 1.6, cy + half * 1.6),
+        radius=half * 0.2,
+        fill=mix(p.top, p.main, 0.12),
+    )
     for k in range(8):
         offset = -half * 1.3 + k * half * 2.6 / 7
-        for a, b in (((cx + offset, cy - half * 1.6), (cx + offset, cy - half * 2.0)),
-                     ((cx + offset, cy + half * 1.6), (cx + offset, cy + half * 2.0)),
-                     ((cx - half * 1.6, cy + offset), (cx - half * 2.0, cy + offset)),
-                     ((cx + half * 1.6, cy + offset), (cx + half * 2.0, cy + offset))):
+        for a, b in (
+            ((cx + offset, cy - half * 1.6), (cx + offset, cy - half * 2.0)),
+            ((cx + offset, cy + half * 1.6), (cx + offset, cy + half * 2.0)),
+            ((cx - half * 1.6, cy + offset), (cx - half * 2.0, cy + offset)),
+            ((cx + half * 1.6, cy + offset), (cx + half * 2.0, cy + offset)),
+        ):
             draw.line((a, b), fill=p.main, width=lw * 2)
-    draw.rounded_rectangle((cx - half, cy - half, cx + half, cy + half), radius=half * 0.15, outline=p.accent,
-                           width=lw * 2, fill=mix(p.top, p.main, 0.22))
+    draw.rounded_rectangle(
+        (cx - half, cy - half, cx + half, cy + half),
+        radius=half * 0.15,
+        outline=p.accent,
+        width=lw * 2,
+        fill=mix(p.top, p.main, 0.22),
+    )
 
 
 def road(draw, rng, w, h, p: Palette) -> None:
@@ -169,13 +196,17 @@ def road(draw, rng, w, h, p: Palette) -> None:
     _sun(draw, rng, w, h * 0.9, p.accent)
     draw.rectangle((0, horizon, w, h), fill=mix(p.bottom, p.main, 0.5))
     vx = w * rng.uniform(0.42, 0.58)
-    draw.polygon([(vx - w * 0.01, horizon), (vx + w * 0.01, horizon), (w * 0.85, h), (w * 0.15, h)], fill=p.main)
+    draw.polygon(
+        [(vx - w * 0.01, horizon), (vx + w * 0.01, horizon), (w * 0.85, h), (w * 0.15, h)], fill=p.main
+    )
     for k in range(9):
         t0, t1 = (k / 9) ** 2, ((k + 0.5) / 9) ** 2
         y0, y1 = horizon + (h - horizon) * t0, horizon + (h - horizon) * t1
         x0, x1 = vx + (w * 0.5 - vx) * t0, vx + (w * 0.5 - vx) * t1
-        draw.polygon([(x0 - 2 - 10 * t0, y0), (x0 + 2 + 10 * t0, y0), (x1 + 2 + 10 * t1, y1), (x1 - 2 - 10 * t1, y1)],
-                     fill=p.accent)
+        draw.polygon(
+            [(x0 - 2 - 10 * t0, y0), (x0 + 2 + 10 * t0, y0), (x1 + 2 + 10 * t1, y1), (x1 - 2 - 10 * t1, y1)],
+            fill=p.accent,
+        )
     for _ in range(14):
         y = rng.uniform(h * 0.1, h * 0.45)
         x = rng.uniform(0, w * 0.7)
@@ -189,8 +220,11 @@ def phone(draw, rng, w, h, p: Palette) -> None:
     pw, ph = h * 0.42, h * 0.8
     x0, y0 = w * rng.uniform(0.38, 0.5), h * 0.1
     draw.rounded_rectangle((x0, y0, x0 + pw, y0 + ph), radius=pw * 0.14, fill=p.main)
-    draw.rounded_rectangle((x0 + pw * 0.06, y0 + pw * 0.1, x0 + pw * 0.94, y0 + ph - pw * 0.1), radius=pw * 0.08,
-                           fill=mix(p.top, WHITE, 0.5))
+    draw.rounded_rectangle(
+        (x0 + pw * 0.06, y0 + pw * 0.1, x0 + pw * 0.94, y0 + ph - pw * 0.1),
+        radius=pw * 0.08,
+        fill=mix(p.top, WHITE, 0.5),
+    )
     tile, gap = pw * 0.18, pw * 0.06
     for r in range(5):
         for c in range(4):
@@ -230,16 +264,30 @@ def books(draw, rng, w, h, p: Palette) -> None:
         colour = rng.choice((p.main, p.second, p.accent, mix(p.main, p.second, 0.5)))
         lean = rng.random() < 0.1
         if lean:
-            draw.polygon([(x, shelf_y), (x + bw, shelf_y), (x + bw + bh * 0.35, shelf_y - bh * 0.94),
-                          (x + bh * 0.35, shelf_y - bh * 0.94)], fill=colour)
+            draw.polygon(
+                [
+                    (x, shelf_y),
+                    (x + bw, shelf_y),
+                    (x + bw + bh * 0.35, shelf_y - bh * 0.94),
+                    (x + bh * 0.35, shelf_y - bh * 0.94),
+                ],
+                fill=colour,
+            )
             x += bw + bh * 0.35
         else:
             draw.rectangle((x, shelf_y - bh, x + bw, shelf_y), fill=colour)
             draw.rectangle((x, shelf_y - bh * 0.8, x + bw, shelf_y - bh * 0.74), fill=WHITE + (120,))
             x += bw + w * 0.004
     lx = w * 0.84  # desk lamp with a pool of light
-    draw.polygon([(lx - w * 0.06, h * 0.3), (lx + w * 0.06, h * 0.3), (lx + w * 0.16, shelf_y), (lx - w * 0.16, shelf_y)],
-                 fill=p.accent + (60,))
+    draw.polygon(
+        [
+            (lx - w * 0.06, h * 0.3),
+            (lx + w * 0.06, h * 0.3),
+            (lx + w * 0.16, shelf_y),
+            (lx - w * 0.16, shelf_y),
+        ],
+        fill=p.accent + (60,),
+    )
     draw.line((lx, h * 0.1, lx, h * 0.22), fill=p.main, width=max(3, h // 150))
     draw.pieslice((lx - w * 0.06, h * 0.2, lx + w * 0.06, h * 0.4), 180, 360, fill=p.main)
 
@@ -248,24 +296,40 @@ def room(draw, rng, w, h, p: Palette) -> None:
     floor = h * 0.74
     draw.rectangle((0, floor, w, h), fill=mix(p.main, p.bottom, 0.4))
     ax0, ax1, atop = w * 0.1, w * 0.36, h * 0.14
-    draw.rectangle((ax0, atop + (ax1 - ax0) / 2, ax1, floor - h * 0.08), fill=mix(p.top, (170, 210, 235), 0.7))
+    draw.rectangle(
+        (ax0, atop + (ax1 - ax0) / 2, ax1, floor - h * 0.08), fill=mix(p.top, (170, 210, 235), 0.7)
+    )
     draw.pieslice((ax0, atop, ax1, atop + (ax1 - ax0)), 180, 360, fill=mix(p.top, (170, 210, 235), 0.7))
-    draw.line((ax0 + (ax1 - ax0) / 2, atop, ax0 + (ax1 - ax0) / 2, floor - h * 0.08), fill=WHITE, width=h // 120)
+    draw.line(
+        (ax0 + (ax1 - ax0) / 2, atop, ax0 + (ax1 - ax0) / 2, floor - h * 0.08), fill=WHITE, width=h // 120
+    )
     lx = w * rng.uniform(0.55, 0.62)
     draw.line((lx, 0, lx, h * 0.2), fill=p.main, width=max(2, h // 300))
     draw.pieslice((lx - h * 0.08, h * 0.17, lx + h * 0.08, h * 0.33), 180, 360, fill=p.accent)
     sx = w * 0.45
     draw.rounded_rectangle((sx, h * 0.5, sx + w * 0.32, floor), radius=h * 0.04, fill=p.second)
-    draw.rounded_rectangle((sx - w * 0.02, h * 0.58, sx + w * 0.34, floor), radius=h * 0.04, fill=mix(p.second, (0, 0, 0), 0.15))
+    draw.rounded_rectangle(
+        (sx - w * 0.02, h * 0.58, sx + w * 0.34, floor), radius=h * 0.04, fill=mix(p.second, (0, 0, 0), 0.15)
+    )
     px = w * 0.86
-    draw.polygon([(px - w * 0.03, floor), (px + w * 0.03, floor), (px + w * 0.04, floor - h * 0.1),
-                  (px - w * 0.04, floor - h * 0.1)], fill=p.main)
+    draw.polygon(
+        [
+            (px - w * 0.03, floor),
+            (px + w * 0.03, floor),
+            (px + w * 0.04, floor - h * 0.1),
+            (px - w * 0.04, floor - h * 0.1),
+        ],
+        fill=p.main,
+    )
     for k in range(9):
         angle = -math.pi / 2 + rng.uniform(-1.1, 1.1)
         length = h * rng.uniform(0.12, 0.22)
         ex, ey = px + math.cos(angle) * length, floor - h * 0.1 + math.sin(angle) * length
         draw.line((px, floor - h * 0.1, ex, ey), fill=mix(p.second, (0, 0, 0), 0.3), width=max(2, h // 300))
-        draw.ellipse((ex - h * 0.03, ey - h * 0.015, ex + h * 0.03, ey + h * 0.015), fill=mix(p.second, (0, 60, 0), 0.2 + k * 0.03))
+        draw.ellipse(
+            (ex - h * 0.03, ey - h * 0.015, ex + h * 0.03, ey + h * 0.015),
+            fill=mix(p.second, (0, 60, 0), 0.2 + k * 0.03),
+        )
 
 
 def radar(draw, rng, w, h, p: Palette) -> None:
@@ -278,7 +342,9 @@ def radar(draw, rng, w, h, p: Palette) -> None:
     draw.line((cx, cy - r, cx, cy + r), fill=p.main + (120,), width=lw)
     start = rng.uniform(0, 360)
     for k in range(12):
-        draw.pieslice((cx - r, cy - r, cx + r, cy + r), start + k * 4, start + k * 4 + 4, fill=p.main + (12 + k * 8,))
+        draw.pieslice(
+            (cx - r, cy - r, cx + r, cy + r), start + k * 4, start + k * 4 + 4, fill=p.main + (12 + k * 8,)
+        )
     for _ in range(5):
         a, d = rng.uniform(0, math.tau), rng.uniform(0.2, 0.9) * r
         x, y = cx + math.cos(a) * d, cy + math.sin(a) * d
@@ -286,8 +352,10 @@ def radar(draw, rng, w, h, p: Palette) -> None:
     for _ in range(3):
         x, y, size = w * rng.uniform(0.62, 0.9), h * rng.uniform(0.15, 0.6), h * 0.05
         draw.line((x - w * 0.25, y + size * 0.8, x - size, y), fill=WHITE + (70,), width=lw * 2)
-        draw.polygon([(x + size, y), (x - size, y - size * 0.45), (x - size * 0.6, y), (x - size, y + size * 0.45)],
-                     fill=mix(p.main, WHITE, 0.3))
+        draw.polygon(
+            [(x + size, y), (x - size, y - size * 0.45), (x - size * 0.6, y), (x - size, y + size * 0.45)],
+            fill=mix(p.main, WHITE, 0.3),
+        )
 
 
 def circles(draw, rng, w, h, p: Palette) -> None:
@@ -296,26 +364,44 @@ def circles(draw, rng, w, h, p: Palette) -> None:
         draw.ellipse((x - r, y - r, x + r, y + r), fill=rng.choice((p.main, p.second, p.accent)) + (70,))
     for k in range(3):
         y = h * rng.uniform(0.2, 0.8)
-        draw.polygon([(0, y), (w, y - h * 0.3), (w, y - h * 0.25), (0, y + h * 0.05)], fill=p.main + (40 + 20 * k,))
+        draw.polygon(
+            [(0, y), (w, y - h * 0.3), (w, y - h * 0.25), (0, y + h * 0.05)], fill=p.main + (40 + 20 * k,)
+        )
 
 
 def broadcast(draw, rng, w, h, p: Palette) -> None:
     cx, cy = w * rng.uniform(0.25, 0.4), h * 0.55
     for k in range(1, 9):
         r = h * 0.08 * k
-        draw.ellipse((cx - r, cy - r, cx + r, cy + r), outline=p.main + (200 - k * 20,), width=max(3, h // 150))
+        draw.ellipse(
+            (cx - r, cy - r, cx + r, cy + r), outline=p.main + (200 - k * 20,), width=max(3, h // 150)
+        )
     draw.ellipse((cx - h * 0.04, cy - h * 0.04, cx + h * 0.04, cy + h * 0.04), fill=p.main)
     for i in range(9):
         x = w * (0.58 + i * 0.04)
         bar = h * rng.uniform(0.12, 0.5)
-        draw.rounded_rectangle((x, h * 0.8 - bar, x + w * 0.025, h * 0.8), radius=w * 0.006,
-                               fill=(p.second if i % 3 else p.accent) + (210,))
+        draw.rounded_rectangle(
+            (x, h * 0.8 - bar, x + w * 0.025, h * 0.8),
+            radius=w * 0.006,
+            fill=(p.second if i % 3 else p.accent) + (210,),
+        )
 
 
 MOTIFS: dict[str, Motif] = {
-    "news": broadcast, "domestic": mountains, "world": globe, "society": waves, "sports": pitch,
-    "ent": spotlights, "money": market, "tech": circuit, "auto": road, "mobile": phone, "house": skyline,
-    "edu": books, "homedeco": room, "war": radar,
+    "news": broadcast,
+    "domestic": mountains,
+    "world": globe,
+    "society": waves,
+    "sports": pitch,
+    "ent": spotlights,
+    "money": market,
+    "tech": circuit,
+    "auto": road,
+    "mobile": phone,
+    "house": skyline,
+    "edu": books,
+    "homedeco": room,
+    "war": radar,
 }
 
 

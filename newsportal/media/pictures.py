@@ -127,8 +127,14 @@ class StoredImage:
             "height": self.height,
             "alt": self.alt,
             "variants": [
-                {"key": v.key, "url": v.url, "width": v.width, "height": v.height, "mime": v.mime,
-                 "size_bytes": v.size_bytes}
+                {
+                    "key": v.key,
+                    "url": v.url,
+                    "width": v.width,
+                    "height": v.height,
+                    "mime": v.mime,
+                    "size_bytes": v.size_bytes,
+                }
                 for v in self.variants
             ],
         }
@@ -143,8 +149,12 @@ class StoredImage:
             alt=str(data.get("alt", "")),
             variants=tuple(
                 ImageVariant(
-                    key=str(v["key"]), url=str(v["url"]), width=int(v["width"]), height=int(v["height"]),
-                    mime=str(v["mime"]), size_bytes=int(v["size_bytes"]),
+                    key=str(v["key"]),
+                    url=str(v["url"]),
+                    width=int(v["width"]),
+                    height=int(v["height"]),
+                    mime=str(v["mime"]),
+                    size_bytes=int(v["size_bytes"]),
                 )
                 for v in data["variants"]
             ),

@@ -13,7 +13,13 @@ SERIES = "2023年全市地铁客运量2.6亿人次。2024年客运量3.2亿人�
 
 
 def _draw(**overrides):
-    args = {"article_id": "demo-1", "title": "海河两岸晨练的人多了", "channel": "society", "body": "", "size": SMALL}
+    args = {
+        "article_id": "demo-1",
+        "title": "海河两岸晨练的人多了",
+        "channel": "society",
+        "body": "",
+        "size": SMALL,
+    }
     args.update(overrides)
     return draw_article_image(**args)
 

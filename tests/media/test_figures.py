@@ -1,13 +1,15 @@
 import pytest
 
 from newsportal.media.charts import nice_step, number
-from newsportal.media.figures import find_figures, plan_chart, plain_text
+from newsportal.media.figures import find_figures, plain_text, plan_chart
 
 
 def test_figures_with_multipliers_labels_and_years():
     figures = find_figures("2024年全市地铁客运量3.2亿人次。2025年客运量3.6亿人次，同比增长12.5%。")
     assert [(f.text, f.unit, f.year) for f in figures] == [
-        ("3.2亿人次", "人次", 2024), ("3.6亿人次", "人次", 2025), ("12.5%", "%", 2025)
+        ("3.2亿人次", "人次", 2024),
+        ("3.6亿人次", "人次", 2025),
+        ("12.5%", "%", 2025),
     ]
     assert figures[0].value == pytest.approx(3.2e8)
     assert figures[0].label == "全市地铁客运量"
@@ -16,7 +18,15 @@ def test_figures_with_multipliers_labels_and_years():
 
 @pytest.mark.parametrize(
     "text",
-    ["2025年", "第90分钟扳平", "成绩2小时09分37秒", "首发列车G8701次", "9时18分出发", "三万名跑者", "12月5日"],
+    [
+        "2025年",
+        "第90分钟扳平",
+        "成绩2小时09分37秒",
+        "首发列车G8701次",
+        "9时18分出发",
+        "三万名跑者",
+        "12月5日",
+    ],
 )
 def test_things_that_are_not_figures(text):
     assert find_figures(text) == []

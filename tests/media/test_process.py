@@ -55,8 +55,14 @@ def test_orientation_is_applied_before_exif_is_dropped():
 
 @pytest.mark.parametrize(
     ("original", "expected"),
-    [(1600, (320, 640, 960, 1440)), (2000, (320, 640, 960, 1440)), (800, (320, 640, 800)), (200, (200,)),
-     (1440, (320, 640, 960, 1440)), (320, (320,))],
+    [
+        (1600, (320, 640, 960, 1440)),
+        (2000, (320, 640, 960, 1440)),
+        (800, (320, 640, 800)),
+        (200, (200,)),
+        (1440, (320, 640, 960, 1440)),
+        (320, (320,)),
+    ],
 )
 def test_target_widths_never_upscale(original, expected):
     assert target_widths(original) == expected

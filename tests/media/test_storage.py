@@ -52,13 +52,33 @@ def test_failed_write_keeps_the_old_file_whole(tmp_path, monkeypatch):
 
 @pytest.mark.parametrize(
     "key",
-    ["../outside.jpg", "ab/../../outside.jpg", "/etc/passwd", "ab//x.jpg", "ab/./x.jpg", ".hidden", "ab/..",
-     "a\\..\\b.jpg", "x\x00y.jpg", "C:/x.jpg", "", "ab/", "%2e%2e/x.jpg", "a b.jpg", "ab/.tmp-123"],
+    [
+        "../outside.jpg",
+        "ab/../../outside.jpg",
+        "/etc/passwd",
+        "ab//x.jpg",
+        "ab/./x.jpg",
+        ".hidden",
+        "ab/..",
+        "a\\..\\b.jpg",
+        "x\x00y.jpg",
+        "C:/x.jpg",
+        "",
+        "ab/",
+        "%2e%2e/x.jpg",
+        "a b.jpg",
+        "ab/.tmp-123",
+    ],
 )
 def test_path_traversal_and_odd_keys_are_refused(tmp_path, key):
     storage = FilesystemStorage(tmp_path / "root")
-    for action in (lambda: storage.save(key, b"x"), lambda: storage.open(key), lambda: storage.exists(key),
-                   lambda: storage.delete(key), lambda: storage.url_for(key)):
+    for action in (
+        lambda: storage.save(key, b"x"),
+        lambda: storage.open(key),
+        lambda: storage.exists(key),
+        lambda: storage.delete(key),
+        lambda: storage.url_for(key),
+    ):
         with pytest.raises(StorageKeyError):
             action()
     assert not (tmp_path / "outside.jpg").exists()
