@@ -21,7 +21,7 @@ def vertical_gradient(size: tuple[int, int], top: RGB, bottom: RGB) -> Image.Ima
     column = Image.new("RGB", (1, 256))
     for y in range(256):
         column.putpixel((0, y), mix(top, bottom, y / 255))
-    return column.resize(size, Image.BILINEAR)
+    return column.resize(size, Image.Resampling.BILINEAR)
 
 
 def shade_bottom(image: Image.Image, start: float, strength: int) -> None:
@@ -31,7 +31,7 @@ def shade_bottom(image: Image.Image, start: float, strength: int) -> None:
     for y in range(256):
         t = y / 255
         mask_column.putpixel((0, y), 0 if t < start else round(strength * ((t - start) / (1 - start)) ** 1.2))
-    mask = mask_column.resize((width, height), Image.BILINEAR)
+    mask = mask_column.resize((width, height), Image.Resampling.BILINEAR)
     image.paste(Image.new("RGB", (width, height), (12, 14, 20)), (0, 0), mask)
 
 
@@ -75,7 +75,7 @@ def put(
 
 def finish(canvas: Image.Image, size: tuple[int, int]) -> bytes:
     """Reduce the supersampled canvas to ``size`` and encode a metadata-free PNG."""
-    out = canvas.convert("RGB").resize(size, Image.LANCZOS)
+    out = canvas.convert("RGB").resize(size, Image.Resampling.LANCZOS)
     out.info.clear()
     buffer = io.BytesIO()
     out.save(buffer, "PNG", optimize=True)

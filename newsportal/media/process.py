@@ -130,7 +130,7 @@ def process_image(
         target_height = max(1, round(height * target / width))
         sized = rgb
         if target != width:
-            sized = rgb.resize((target, target_height), Image.LANCZOS, reducing_gap=3.0)
+            sized = rgb.resize((target, target_height), Image.Resampling.LANCZOS, reducing_gap=3.0)
         for fmt, ext, mime in (("WEBP", "webp", "image/webp"), ("JPEG", "jpg", "image/jpeg")):
             files.append(
                 EncodedFile(variant_key(ident, target, ext), target, sized.height, mime, _encode(sized, fmt))
