@@ -225,7 +225,7 @@ def phone(draw, rng, w, h, p: Palette) -> None:
         radius=pw * 0.08,
         fill=mix(p.top, WHITE, 0.5),
     )
-    tile, gap = pw * 0.18, pw * 0.06
+    tile, gap = pw * 0.16, pw * 0.05
     for r in range(5):
         for c in range(4):
             tx, ty = x0 + pw * 0.1 + c * (tile + gap), y0 + pw * 0.22 + r * (tile + gap)

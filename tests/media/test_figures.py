@@ -67,3 +67,8 @@ def test_nice_axis_steps(raw, step):
 
 def test_number_format():
     assert [number(v) for v in (3.0, 3.25, 0.125, 1860.4)] == ["3", "3.2", "0.12", "1,860"]
+
+
+def test_ranges_are_not_charted_as_two_values():
+    figures = find_figures("达成率分布在52%到69%之间，高速段占比40%。")
+    assert [f.text for f in figures] == ["40%"]
