@@ -177,21 +177,27 @@ def _panel(
     rows = (len(figures) + columns - 1) // columns
     gap = 2.4 * u
     card_w = (right - left - gap * (columns - 1)) / columns
-    card_h = (bottom - top - gap * (rows - 1)) / rows
-    big = 11 * u if rows == 1 else 7.4 * u
+    card_h = min((bottom - top - gap * (rows - 1)) / rows, 34 * u)
+    top += (bottom - top - (card_h * rows + gap * (rows - 1))) / 2  # centre short rows in the plot area
+    big = 11 * u if rows == 1 else 9 * u
     card_fill = mix(PAPER, palette.main, 0.07)
+    label_font = fonts.get(round(3.3 * u))
     for i, figure in enumerate(figures):
         x = left + (i % columns) * (card_w + gap)
         y = top + (i // columns) * (card_h + gap)
+        inner = card_w - 6 * u
         draw.rounded_rectangle((x, y, x + card_w, y + card_h), radius=round(1.8 * u), fill=card_fill)
-        draw.rectangle((x + 2.6 * u, y + 2.6 * u, x + 8 * u, y + 3.2 * u), fill=palette.second)
         size = big
         font = fonts.get(round(size), bold=True)
-        while font is not None and text_width(draw, figure.text, font) > card_w - 5.2 * u and size > 3 * u:
+        while font is not None and text_width(draw, figure.text, font) > inner and size > 3 * u:
             size *= 0.9
             font = fonts.get(round(size), bold=True)
-        number_y = y + card_h * (0.46 if rows == 1 else 0.44)
-        put(draw, (x + 2.6 * u, number_y), figure.text, font, palette.main, "ls")
-        label_font = fonts.get(round(3.1 * u))
-        for j, line in enumerate(wrap(draw, figure.label or "文中数据", label_font, card_w - 5.2 * u, 2)):
-            put(draw, (x + 2.6 * u, number_y + 3.6 * u + j * 4.2 * u), line, label_font, INK, "la")
+        lines = wrap(draw, figure.label or "文中数据", label_font, inner, 2)
+        # Centre the accent bar, number and label as one block in the card.
+        block = 2.8 * u + size * 0.9 + 2.8 * u + len(lines) * 4.4 * u
+        start = y + (card_h - block) / 2
+        draw.rectangle((x + 3 * u, start, x + 8.4 * u, start + 0.6 * u), fill=palette.second)
+        baseline = start + 2.8 * u + size * 0.9
+        put(draw, (x + 3 * u, baseline), figure.text, font, palette.main, "ls")
+        for j, line in enumerate(lines):
+            put(draw, (x + 3 * u, baseline + 2.8 * u + j * 4.4 * u), line, label_font, INK, "la")
