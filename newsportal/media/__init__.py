@@ -4,6 +4,8 @@ illustrations drawn by code for demo articles.
 Self-contained: imports nothing from the rest of newsportal, so any layer may use it.
 """
 
+from newsportal.media.backends.filesystem import FilesystemStorage
+from newsportal.media.drawn import DrawnImage, draw_article_image
 from newsportal.media.pictures import (
     ImageVariant,
     PictureData,
@@ -24,6 +26,8 @@ from newsportal.media.validate import ImageLimits, ImageRejected, ValidatedImage
 
 __all__ = [
     "DEFAULT_WIDTHS",
+    "DrawnImage",
+    "FilesystemStorage",
     "ImageLimits",
     "ImageRejected",
     "ImageStorage",
@@ -34,6 +38,7 @@ __all__ = [
     "StorageKeyError",
     "StoredImage",
     "ValidatedImage",
+    "draw_article_image",
     "ingest_image",
     "process_image",
     "require_alt",
