@@ -81,6 +81,9 @@ def _to_srgb(image: Image.Image) -> Image.Image:
         flat = Image.new("RGBA", rgba.size, _BACKGROUND + (255,))
         flat.alpha_composite(rgba)
         image = flat.convert("RGB")
+    elif image.mode in ("I", "I;16", "I;16B", "I;16L", "F"):
+        # 16-bit and float greyscale: scale to 8 bits; a plain convert() would clip nearly all to white.
+        image = image.convert("I").point(lambda value: value / 256).convert("L")
     elif image.mode not in ("RGB", "CMYK", "L"):
         image = image.convert("RGB")
     if icc:

@@ -166,3 +166,18 @@ def test_srcset_picture_data_and_round_trip(tmp_path):
     with pytest.raises(ImageRejected):
         stored.picture(alt="")
     assert StoredImage.from_dict(stored.to_dict()) == stored
+
+
+@pytest.mark.parametrize("fmt", ["JPEG", "PNG", "WEBP", "GIF"])
+def test_every_allowed_type_is_re_encoded(fmt, tmp_path):
+    stored = ingest_image(encode(two_tone(700, 350), fmt), alt="色块", storage=FilesystemStorage(tmp_path))
+    assert sorted({v.width for v in stored.variants}) == [320, 640, 700]
+    for variant in stored.variants:
+        left = decode(FilesystemStorage(tmp_path).open(variant.key)).convert("RGB").getpixel((5, 5))
+        assert left[0] > 170 and left[2] < 90  # the red half is still red whatever the source format
+
+
+def test_sixteen_bit_greyscale_keeps_its_tones():
+    grey = Image.new("I;16", (40, 20), 0x8000)  # mid grey in 16 bits
+    out = decode(process_image(encode(grey, "PNG"), widths=(40,)).files[0].data).convert("RGB")
+    assert 110 < out.getpixel((20, 10))[0] < 145
