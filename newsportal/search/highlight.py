@@ -119,7 +119,7 @@ def find_matches(text: str, terms: Iterable[str]) -> list[tuple[int, int]]:
     if pattern is None or not text:
         return []
     norm, origin = _normalised(text)
-    spans = []
+    spans: list[tuple[int, int]] = []
     for m in pattern.finditer(norm):
         if m.end() == m.start():
             continue

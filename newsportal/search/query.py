@@ -138,7 +138,8 @@ class ParsedQuery:
         located = self.phrase_words(phrase)
         if len(located) == 1:  # tantivy's phrase query needs two words
             return tantivy.Query.term_query(schema, field, located[0][1])
-        return tantivy.Query.phrase_query(schema, field, located)
+        words: list[str | tuple[int, str]] = [*located]
+        return tantivy.Query.phrase_query(schema, field, words)
 
     def to_tantivy(
         self,
