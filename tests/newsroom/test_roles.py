@@ -126,7 +126,12 @@ def test_every_role_and_action_has_a_label() -> None:
 
 @pytest.mark.parametrize(
     ("text", "role"),
-    [("editor", Role.EDITOR), ("责编", Role.EDITOR), (" 主编 ", Role.CHIEF_EDITOR), ("self_media", Role.SELF_MEDIA)],
+    [
+        ("editor", Role.EDITOR),
+        ("责编", Role.EDITOR),
+        (" 主编 ", Role.CHIEF_EDITOR),
+        ("self_media", Role.SELF_MEDIA),
+    ],
 )
 def test_parse_role(text: str, role: Role) -> None:
     assert parse_role(text) is role
