@@ -85,8 +85,8 @@ def _refine(old: str, new: str) -> list[Op]:
     """Split a replaced span when it is really one contiguous insertion or deletion.
 
     jieba's dictionary holds compounds (``今天上午``, ``价格上涨``), so adding ``上午`` after ``今天``
-    replaces a whole token. When one side is the other with a single run added, show just that run; anything else
-    stays a whole-word replacement, so the diff never shatters into single characters.
+    replaces a whole token. When one side is the other with a single run added, show just that run;
+    anything else stays a whole-word replacement, so the diff never shatters into single characters.
     """
     short, long_ = (old, new) if len(old) <= len(new) else (new, old)
     prefix = 0
