@@ -60,7 +60,7 @@ def nice_ceiling(value: int) -> int:
     """The smallest 1/2/5 × 10^k at or above ``value`` (at least 1), so the axis shows round numbers."""
     if value <= 1:
         return 1
-    exp = 10 ** int(math.floor(math.log10(value)))
+    exp = int(10 ** math.floor(math.log10(value)))
     for step in (1, 2, 5, 10):
         if step * exp >= value:
             return step * exp

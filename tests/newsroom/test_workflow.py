@@ -18,6 +18,7 @@ from newsportal.newsroom.workflow import (
     ScheduleError,
     State,
     Status,
+    Transition,
     apply,
     available_commands,
     changed_fields,
@@ -72,13 +73,19 @@ def _status(state: State) -> Status:
     return Status(state)
 
 
-def _args(command: Command) -> dict[str, object]:
-    return {
-        "reason": "标题与正文数据不一致"
-        if command in (Command.RETURN, Command.WITHDRAW, Command.CORRECT)
-        else None,
-        "scheduled_at": LATER + timedelta(hours=1) if command is Command.SCHEDULE else None,
-    }
+def _run(state: State, command: Command, role: Role, *, active: bool = True) -> Transition:
+    """Apply ``command`` with valid arguments (a reason, a future time) so only state and role decide."""
+    needs_reason = command in (Command.RETURN, Command.WITHDRAW, Command.CORRECT)
+    return apply(
+        _status(state),
+        command,
+        role=role,
+        now=NOW,
+        owns=True,
+        active=active,
+        reason="标题与正文数据不一致" if needs_reason else None,
+        scheduled_at=LATER + timedelta(hours=1) if command is Command.SCHEDULE else None,
+    )
 
 
 PAIRS = [(s, c) for s in State for c in Command]
@@ -89,10 +96,10 @@ def test_every_state_command_pair(state: State, command: Command) -> None:
     sources, target, audit = EXPECTED[command]
     if state not in sources:
         with pytest.raises(InvalidTransition) as err:
-            apply(_status(state), command, role=Role.CHIEF_EDITOR, now=NOW, owns=True, **_args(command))
+            _run(state, command, Role.CHIEF_EDITOR)
         assert err.value.message == f"「{state.label}」状态的稿件不能{command.label}"
         return
-    t = apply(_status(state), command, role=Role.CHIEF_EDITOR, now=NOW, owns=True, **_args(command))
+    t = _run(state, command, Role.CHIEF_EDITOR)
     assert t.before == _status(state)
     assert t.after.state is target
     expected_audit = AuditKind.RESCHEDULE if (command, state) == (Command.SCHEDULE, SC) else audit
@@ -109,13 +116,13 @@ ALLOWED = [(s, c, r) for c, (sources, _, _) in EXPECTED.items() for s in sources
 )
 def test_roles_on_every_allowed_transition(state: State, command: Command, role: Role) -> None:
     if role in MAY[command]:
-        t = apply(_status(state), command, role=role, now=NOW, owns=True, **_args(command))
+        t = _run(state, command, role)
         assert t.after.state is EXPECTED[command][1]
     else:
         with pytest.raises(Forbidden):
-            apply(_status(state), command, role=role, now=NOW, owns=True, **_args(command))
+            _run(state, command, role)
     with pytest.raises(Forbidden):
-        apply(_status(state), command, role=role, now=NOW, owns=True, active=False, **_args(command))
+        _run(state, command, role, active=False)
 
 
 def test_submitting_someone_elses_draft_needs_more_than_reporter() -> None:
