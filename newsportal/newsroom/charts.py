@@ -115,8 +115,10 @@ def render(
     t_id, d_id = f"{chart_id}-title", f"{chart_id}-desc"
     desc = _describe(pts) if pts else "暂无数据。"
     out = [
-        f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {WIDTH} {HEIGHT}" width="{WIDTH}" '
-        f'height="{HEIGHT}" role="img" aria-labelledby="{t_id} {d_id}" class="chart chart-{kind}">',
+        (
+            f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {WIDTH} {HEIGHT}" width="{WIDTH}" '
+            f'height="{HEIGHT}" role="img" aria-labelledby="{t_id} {d_id}" class="chart chart-{kind}">'
+        ),
         f'<title id="{t_id}">{html.escape(title)}</title>',
         f'<desc id="{d_id}">{html.escape(desc)}</desc>',
     ]

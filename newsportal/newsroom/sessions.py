@@ -21,7 +21,7 @@ import secrets
 from collections.abc import Callable
 from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
-from typing import Protocol
+from typing import ClassVar, Protocol
 
 from newsportal.timeutil import utcnow
 
@@ -79,7 +79,7 @@ class SessionPolicy:
 class SessionInvalid(Exception):
     """No usable session; ``reason`` is one of unknown/revoked/idle/absolute, ``message`` is for the user."""
 
-    MESSAGES = {
+    MESSAGES: ClassVar[dict[str, str]] = {
         "unknown": "请先登录",
         "revoked": "登录已失效，请重新登录",
         "idle": "长时间未操作，登录已过期，请重新登录",
