@@ -22,6 +22,8 @@ Rules that users of other newsroom systems complain about when missing:
   back to review: an approval covers the text that was approved, not whatever is there at publication time.
 * A schedule time must lie in the future of the injected ``now``; an embargoed schedule cannot be published
   early by hand; a scheduled publication that fires after its time is marked ``late`` for the audit log.
+* A live article can have its next revision scheduled (``schedule_update``): it replaces the live text in
+  place when due, and :attr:`Transition.goes_live` stays false, so "published" side effects fire once only.
 """
 
 from __future__ import annotations
@@ -71,6 +73,8 @@ class Command(enum.StrEnum):
     WITHDRAW = "withdraw"
     CORRECT = "correct"
     REOPEN = "reopen"
+    SCHEDULE_UPDATE = "schedule_update"
+    CANCEL_UPDATE = "cancel_update"
 
     @property
     def label(self) -> str:
@@ -86,6 +90,8 @@ COMMAND_LABELS: Mapping[Command, str] = {
     Command.WITHDRAW: "撤稿",
     Command.CORRECT: "更正",
     Command.REOPEN: "恢复为草稿",
+    Command.SCHEDULE_UPDATE: "定时更新",
+    Command.CANCEL_UPDATE: "取消定时更新",
 }
 
 
@@ -104,6 +110,9 @@ class AuditKind(enum.StrEnum):
     REOPEN = "article.reopen"
     SAVE = "article.save"
     UPDATE_LIVE = "article.update_live"
+    SCHEDULE_UPDATE = "article.schedule_update"
+    CANCEL_UPDATE = "article.cancel_update"
+    UPDATE_SCHEDULED = "article.update_scheduled"
 
 
 @dataclass(frozen=True)
@@ -135,6 +144,12 @@ RULES: Mapping[Command, _Rule] = {
         frozenset({S.PUBLISHED}), S.PUBLISHED, Action.CORRECT, AuditKind.CORRECT, "请填写更正说明"
     ),
     Command.REOPEN: _Rule(frozenset({S.WITHDRAWN}), S.DRAFT, Action.WITHDRAW, AuditKind.REOPEN),
+    Command.SCHEDULE_UPDATE: _Rule(
+        frozenset({S.PUBLISHED}), S.PUBLISHED, Action.SCHEDULE, AuditKind.SCHEDULE_UPDATE
+    ),
+    Command.CANCEL_UPDATE: _Rule(
+        frozenset({S.PUBLISHED}), S.PUBLISHED, Action.SCHEDULE, AuditKind.CANCEL_UPDATE
+    ),
 }
 """Command → where it may start, where it ends, the action it needs and the audit entry it writes."""
 
@@ -168,12 +183,17 @@ class EmbargoActive(WorkflowError):
 
 @dataclass(frozen=True)
 class Status:
-    """Where an article stands. ``reason`` is the last return/withdraw reason, shown to the author."""
+    """Where an article stands. ``reason`` is the last return/withdraw reason, shown to the author.
+
+    ``update_at`` is set on a published article whose next revision is scheduled to replace the live one
+    (the store keeps that revision pending; readers keep seeing the live text until then).
+    """
 
     state: State = State.DRAFT
     scheduled_at: datetime | None = None  # naive UTC, the store's form
     embargo: bool = False
     reason: str | None = None
+    update_at: datetime | None = None
 
 
 @dataclass(frozen=True)
@@ -193,6 +213,15 @@ class Transition:
     approves: bool = False
     note: str | None = None
     late: bool = False
+
+    @property
+    def goes_live(self) -> bool:
+        """True only when the article becomes visible: fire "published" side effects exactly then.
+
+        Corrections, live edits and scheduled updates of an article that is already published are not
+        publications, so subscribers (feeds, push, caches of new items) never see the same article twice.
+        """
+        return self.before.state is not State.PUBLISHED and self.after.state is State.PUBLISHED
 
 
 def _clean_reason(rule: _Rule, reason: str | None) -> str | None:
@@ -250,6 +279,16 @@ def apply(
         after = replace(after, scheduled_at=when, embargo=embargo)
         if status.state is State.SCHEDULED:
             audit = AuditKind.RESCHEDULE
+    elif command is Command.SCHEDULE_UPDATE:
+        after = replace(status, update_at=check_schedule_time(scheduled_at, now))
+        if status.update_at is not None:
+            audit = AuditKind.RESCHEDULE
+    elif command is Command.CANCEL_UPDATE:
+        if status.update_at is None:
+            raise ScheduleError("这篇稿件没有待生效的定时更新")
+        after = replace(status, update_at=None)
+    elif command is Command.CORRECT:
+        after = status  # a correction changes the text, not the workflow; a pending update stays pending
     elif command is Command.PUBLISH and status.state is State.SCHEDULED and status.embargo:
         until = status.scheduled_at
         if until is not None and to_utc_naive(now) < until:
@@ -260,30 +299,28 @@ def apply(
         before=status,
         after=after,
         audit=audit,
-        approves=command in (Command.PUBLISH, Command.SCHEDULE),
+        approves=command in (Command.PUBLISH, Command.SCHEDULE, Command.SCHEDULE_UPDATE),
         note=note,
     )
 
 
 def fire_due(status: Status, now: datetime, *, grace: timedelta = LATE_GRACE) -> Transition | None:
-    """The scheduler's step: publish a scheduled article whose time has come, else ``None``.
+    """The scheduler's step: publish a scheduled article (or apply a scheduled update) when due, else ``None``.
 
     No role check: the approval happened when the editor scheduled it. Publication after the grace period
     (a restart, a stalled worker) is still made, and flagged ``late`` so the audit log and alerts say so.
+    A scheduled update swaps the live revision in place: ``goes_live`` is false, so no second "published".
     """
-    if status.state is not State.SCHEDULED or status.scheduled_at is None:
-        return None
     now_utc = to_utc_naive(now)
-    if now_utc < status.scheduled_at:
+    if status.state is State.SCHEDULED and status.scheduled_at is not None:
+        due, after, audit = status.scheduled_at, Status(state=State.PUBLISHED), AuditKind.PUBLISH_SCHEDULED
+    elif status.state is State.PUBLISHED and status.update_at is not None:
+        due, after, audit = status.update_at, replace(status, update_at=None), AuditKind.UPDATE_SCHEDULED
+    else:
         return None
-    return Transition(
-        command=None,
-        action=None,
-        before=status,
-        after=Status(state=State.PUBLISHED),
-        audit=AuditKind.PUBLISH_SCHEDULED,
-        late=now_utc - status.scheduled_at > grace,
-    )
+    if now_utc < due:
+        return None
+    return Transition(None, None, status, after, audit, late=now_utc - due > grace)
 
 
 def available_commands(

@@ -48,6 +48,8 @@ EXPECTED = {
     Command.WITHDRAW: ({P}, W, AuditKind.WITHDRAW),
     Command.CORRECT: ({P}, P, AuditKind.CORRECT),
     Command.REOPEN: ({W}, D, AuditKind.REOPEN),
+    Command.SCHEDULE_UPDATE: ({P}, P, AuditKind.SCHEDULE_UPDATE),
+    Command.CANCEL_UPDATE: ({P}, P, AuditKind.CANCEL_UPDATE),
 }
 # Which roles may run each command (on their own article, for the 'own' cells).
 MAY = {
@@ -62,6 +64,8 @@ MAY = {
             Command.WITHDRAW,
             Command.CORRECT,
             Command.REOPEN,
+            Command.SCHEDULE_UPDATE,
+            Command.CANCEL_UPDATE,
         )
     },
 }
@@ -70,6 +74,8 @@ MAY = {
 def _status(state: State) -> Status:
     if state is State.SCHEDULED:
         return Status(state, scheduled_at=LATER)
+    if state is State.PUBLISHED:
+        return Status(state, update_at=LATER)  # with a pending scheduled update, so it can be cancelled
     return Status(state)
 
 
@@ -84,7 +90,9 @@ def _run(state: State, command: Command, role: Role, *, active: bool = True) -> 
         owns=True,
         active=active,
         reason="标题与正文数据不一致" if needs_reason else None,
-        scheduled_at=LATER + timedelta(hours=1) if command is Command.SCHEDULE else None,
+        scheduled_at=LATER + timedelta(hours=1)
+        if command in (Command.SCHEDULE, Command.SCHEDULE_UPDATE)
+        else None,
     )
 
 
@@ -102,9 +110,11 @@ def test_every_state_command_pair(state: State, command: Command) -> None:
     t = _run(state, command, Role.CHIEF_EDITOR)
     assert t.before == _status(state)
     assert t.after.state is target
-    expected_audit = AuditKind.RESCHEDULE if (command, state) == (Command.SCHEDULE, SC) else audit
+    rescheduling = (command, state) in ((Command.SCHEDULE, SC), (Command.SCHEDULE_UPDATE, P))
+    expected_audit = AuditKind.RESCHEDULE if rescheduling else audit
     assert t.audit is expected_audit
-    assert t.approves is (command in (Command.PUBLISH, Command.SCHEDULE))
+    assert t.approves is (command in (Command.PUBLISH, Command.SCHEDULE, Command.SCHEDULE_UPDATE))
+    assert t.goes_live is (target is P and state is not P)
     assert t.late is False
 
 
@@ -287,3 +297,35 @@ def test_save_permissions_and_withdrawn() -> None:
 def test_labels() -> None:
     assert [s.label for s in State] == ["草稿", "待审", "已发布", "退回", "定时发布", "已撤稿"]
     assert all(c.label for c in Command)
+
+
+def test_scheduled_update_of_a_live_article() -> None:
+    live = Status(P)
+    t = apply(live, Command.SCHEDULE_UPDATE, role=Role.EDITOR, now=NOW, scheduled_at=LATER)
+    assert t.after == Status(P, update_at=LATER) and t.audit is AuditKind.SCHEDULE_UPDATE and t.approves
+    assert not t.goes_live
+    with pytest.raises(ScheduleError):
+        apply(live, Command.SCHEDULE_UPDATE, role=Role.EDITOR, now=NOW, scheduled_at=NOW)
+    with pytest.raises(ScheduleError) as err:
+        apply(live, Command.CANCEL_UPDATE, role=Role.EDITOR, now=NOW)
+    assert err.value.message == "这篇稿件没有待生效的定时更新"
+    pending = t.after
+    # a correction keeps the pending update; withdrawal discards it
+    fix = apply(pending, Command.CORRECT, role=Role.EDITOR, now=NOW, reason="更正人名")
+    assert fix.after == pending
+    gone = apply(pending, Command.WITHDRAW, role=Role.EDITOR, now=NOW, reason="内容有误")
+    assert gone.after == Status(W, reason="内容有误")
+    # the scheduler applies it in place: no second publication
+    assert fire_due(pending, LATER - timedelta(seconds=1)) is None
+    fired = fire_due(pending, LATER)
+    assert fired is not None and fired.after == Status(P) and fired.audit is AuditKind.UPDATE_SCHEDULED
+    assert not fired.goes_live and not fired.late
+    late = fire_due(pending, LATER + timedelta(hours=1))
+    assert late is not None and late.late
+
+
+def test_scheduled_publication_goes_live_exactly_once() -> None:
+    scheduled = apply(Status(SU), Command.SCHEDULE, role=Role.EDITOR, now=NOW, scheduled_at=LATER).after
+    fired = fire_due(scheduled, LATER)
+    assert fired is not None and fired.goes_live
+    assert fire_due(fired.after, LATER + timedelta(minutes=1)) is None  # published: nothing more to fire
