@@ -185,3 +185,32 @@ def test_compound_tokens_are_refined_only_for_one_contiguous_run() -> None:
     ops = diff_text("他住在北京市。", "他住在北海市。")
     assert Op("delete", "北京市") in ops or Op("delete", "北京") in ops
     assert all(len(o.text) > 1 for o in ops if o.kind != "equal")
+
+
+SAFE_TAG = (
+    r'<p class="diff-(equal|changed|inserted|deleted|skip)">|<ins>|<del>|<dt>|<dd>|<dl class="diff-fields">'
+    r'|<span class="diff-ctrl" title="不可见字符">'
+)
+HOSTILE = [
+    "<script>alert(1)</script>",
+    '<img src=x onerror="alert(1)">',
+    '<a href="javascript:alert(1)">点我</a>',
+    '<a href="data:text/html;base64,PHNjcmlwdD4=">数据</a>',
+    '<svg onload="alert(1)"><circle/></svg>',
+    "<math><mi xlink:href='javascript:alert(1)'>x</mi></math>",
+    "&lt;script&gt;alert('实体')&lt;/script&gt;",
+    "<p>未闭合<b><i>标签",
+    "正常\u200b文字\u202e反向",
+    "'; DROP TABLE articles; --",
+]
+
+
+def test_hostile_revisions_render_as_inert_text() -> None:
+    for payload in HOSTILE:
+        body = render_html(diff_bodies("<p>原文。</p>", f"<p>原文。</p><p>{payload}</p>"))
+        fields = render_fields_html(diff_fields({"title": "旧", "tags": []}, {"title": payload, "tags": [payload]}))
+        for out in (body, fields):
+            # every opening tag is one this module writes itself; attacker text never forms a tag
+            for tag in re.findall(r"<[a-zA-Z][^>]*>", out):
+                assert re.fullmatch(SAFE_TAG, tag), (payload, tag)
+            assert "\u202e" not in out and "\u200b" not in out
