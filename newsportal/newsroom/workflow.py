@@ -305,7 +305,7 @@ def apply(
 
 
 def fire_due(status: Status, now: datetime, *, grace: timedelta = LATE_GRACE) -> Transition | None:
-    """The scheduler's step: publish a scheduled article (or apply a scheduled update) when due, else ``None``.
+    """The scheduler's step: publish a scheduled article (or apply a scheduled update) if due, else None.
 
     No role check: the approval happened when the editor scheduled it. Publication after the grace period
     (a restart, a stalled worker) is still made, and flagged ``late`` so the audit log and alerts say so.
