@@ -13,11 +13,15 @@ T0 = datetime(2026, 12, 2, 6, 0)  # 14:00 Beijing time
 _counter = itertools.count(1)
 
 
-def add_source(engine: Engine, key: str | None = None, *, name: str = "山城观察", kind: str = "self_media") -> int:
+def add_source(
+    engine: Engine, key: str | None = None, *, name: str = "山城观察", kind: str = "self_media"
+) -> int:
     key = key or f"src-{next(_counter)}"
     with engine.begin() as conn:
         return conn.execute(
-            insert(SourceRow).values(key=key, name=name, kind=kind, trust=0.5, about="").returning(SourceRow.id)
+            insert(SourceRow)
+            .values(key=key, name=name, kind=kind, trust=0.5, about="")
+            .returning(SourceRow.id)
         ).scalar_one()
 
 
@@ -27,7 +31,9 @@ def _channel(engine: Engine) -> int:
         if found is not None:
             return found
         return conn.execute(
-            insert(ChannelRow).values(slug="nr-test", name="测试频道", kind="news", position=0).returning(ChannelRow.id)
+            insert(ChannelRow)
+            .values(slug="nr-test", name="测试频道", kind="news", position=0)
+            .returning(ChannelRow.id)
         ).scalar_one()
 
 

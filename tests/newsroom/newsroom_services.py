@@ -53,7 +53,9 @@ def build(engine, *, limiter: LoginLimiter | None = None) -> Newsroom:
     log = AuditLog(engine)
     audit = AuditService(log, clock=clock)
     sessions = Sessions(NewsroomSessionStore(engine), SECRET, clock=clock)
-    limiter = limiter or LoginLimiter(limits=LoginLimits(account_failures=3, ip_failures=5, window_minutes=15))
+    limiter = limiter or LoginLimiter(
+        limits=LoginLimits(account_failures=3, ip_failures=5, window_minutes=15)
+    )
     accounts = AccountService(store, audit, limiter=limiter, sessions=sessions, clock=clock)
     self_media = SelfMediaService(store, audit, session_store=sessions.store, clock=clock)
     return Newsroom(clock, accounts, self_media, audit, log, sessions)

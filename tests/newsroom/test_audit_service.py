@@ -29,7 +29,12 @@ def test_every_workflow_audit_kind_has_a_label():
 
 def test_record_uses_actor_or_name(audit):
     by_actor = audit.record("article.publish", actor=CHIEF, target_kind="article", target_id=5)
-    assert (by_actor.actor_user_id, by_actor.actor_name, by_actor.ip, by_actor.at) == (2, "主编甲", "192.0.2.2", T0)
+    assert (by_actor.actor_user_id, by_actor.actor_name, by_actor.ip, by_actor.at) == (
+        2,
+        "主编甲",
+        "192.0.2.2",
+        T0,
+    )
     anonymous = audit.record("login.failure", actor_name="guess", ip="203.0.113.1")
     assert anonymous.actor_user_id is None and anonymous.actor_name == "guess"
     system = audit.record("article.publish_scheduled", at=datetime(2026, 12, 2, 15, 0))
@@ -38,7 +43,9 @@ def test_record_uses_actor_or_name(audit):
 
 def test_search_needs_read_audit_and_pages(audit):
     for i in range(7):
-        audit.record("user.update", actor=ADMIN, target_kind="user", target_id=i, at=T0 + timedelta(minutes=i))
+        audit.record(
+            "user.update", actor=ADMIN, target_kind="user", target_id=i, at=T0 + timedelta(minutes=i)
+        )
     with pytest.raises(Forbidden):
         audit.search(EDITOR)
     first = audit.search(ADMIN, per_page=3)
@@ -50,11 +57,24 @@ def test_search_needs_read_audit_and_pages(audit):
 
 
 def test_parse_filter_reads_beijing_days_and_families():
-    f = parse_filter({"actor": "主编甲", "action": "login", "target": "article:42", "from": "2026-12-01",
-                      "to": "2026-12-02", "ip": " 192.0.2.1 "})
+    f = parse_filter(
+        {
+            "actor": "主编甲",
+            "action": "login",
+            "target": "article:42",
+            "from": "2026-12-01",
+            "to": "2026-12-02",
+            "ip": " 192.0.2.1 ",
+        }
+    )
     assert f == AuditFilter(
-        actor_name="主编甲", action_prefix="login.", target_kind="article", target_id="42", ip="192.0.2.1",
-        since=datetime(2026, 11, 30, 16, 0), until=datetime(2026, 12, 2, 16, 0),
+        actor_name="主编甲",
+        action_prefix="login.",
+        target_kind="article",
+        target_id="42",
+        ip="192.0.2.1",
+        since=datetime(2026, 11, 30, 16, 0),
+        until=datetime(2026, 12, 2, 16, 0),
     )
     assert parse_filter({"actor": "12", "action": "user.disable"}) == AuditFilter(
         actor_user_id=12, action="user.disable"

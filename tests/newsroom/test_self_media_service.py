@@ -28,7 +28,14 @@ def setting(store):
     owner = nr.accounts.create_user(None, "owner", "self_media", source_id=mine, password=PASSWORD).user
     chief = nr.accounts.create_user(None, "chief", "chief_editor").user
     editor = nr.accounts.create_user(None, "editor", "editor").user
-    return nr, mine, theirs, nr.accounts.actor_for(owner), nr.accounts.actor_for(chief), nr.accounts.actor_for(editor)
+    return (
+        nr,
+        mine,
+        theirs,
+        nr.accounts.actor_for(owner),
+        nr.accounts.actor_for(chief),
+        nr.accounts.actor_for(editor),
+    )
 
 
 def test_owner_edits_own_page_only(setting):
@@ -47,7 +54,9 @@ def test_owner_edits_own_page_only(setting):
 
 def test_every_bad_field_is_reported_at_once():
     with pytest.raises(FieldErrors) as err:
-        clean_fields({"name": "", "intro": "长" * 501, "operator": "正常", "category": "x\u202eevil", "contact": ""})
+        clean_fields(
+            {"name": "", "intro": "长" * 501, "operator": "正常", "category": "x\u202eevil", "contact": ""}
+        )
     assert set(err.value.errors) == {"name", "intro", "category"}
     assert err.value.errors["name"] == "请填写名称"
     assert clean_fields({**PAGE, "name": "  山城观察 "})["name"] == "山城观察"

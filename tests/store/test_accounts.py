@@ -27,7 +27,12 @@ def accounts(store) -> AccountStore:
 def test_create_and_read_back(accounts):
     user = accounts.create("chenxl", "陈晓岚", "reporter", "$argon2id$fake", now=T0)
     assert isinstance(user, User)
-    assert (user.username, user.display_name, user.role, user.status) == ("chenxl", "陈晓岚", "reporter", ACTIVE)
+    assert (user.username, user.display_name, user.role, user.status) == (
+        "chenxl",
+        "陈晓岚",
+        "reporter",
+        ACTIVE,
+    )
     assert user.active and user.source_id is None and user.created_at == T0
     assert accounts.get(user.id) == user
     assert accounts.by_username("chenxl") == user
@@ -100,8 +105,13 @@ def test_self_media_page_and_suspension(accounts, store):
     sid = add_source(store.engine)
     assert accounts.self_media(sid) is None
     page = accounts.save_self_media(
-        sid, name="山城观察", intro="记录山城街巷的日常变化。", operator="山城观察文化工作室",
-        category="城市生活", contact="contact@example.org", now=T0,
+        sid,
+        name="山城观察",
+        intro="记录山城街巷的日常变化。",
+        operator="山城观察文化工作室",
+        category="城市生活",
+        contact="contact@example.org",
+        now=T0,
     )
     assert isinstance(page, SelfMediaAccount)
     assert (page.name, page.operator, page.suspended) == ("山城观察", "山城观察文化工作室", False)
@@ -110,8 +120,13 @@ def test_self_media_page_and_suspension(accounts, store):
     assert suspended.suspended and suspended.suspended_at == later and suspended.suspended_reason
     # Saving the page fields later keeps the suspension as it is.
     again = accounts.save_self_media(
-        sid, name="山城观察", intro="新简介", operator="山城观察文化工作室", category="城市生活",
-        contact="", now=later,
+        sid,
+        name="山城观察",
+        intro="新简介",
+        operator="山城观察文化工作室",
+        category="城市生活",
+        contact="",
+        now=later,
     )
     assert again.suspended and again.intro == "新简介"
     restored = accounts.set_suspended(sid, False, reason=None, now=later)
@@ -122,8 +137,6 @@ def test_self_media_page_and_suspension(accounts, store):
 
 def test_self_media_unknown_source(accounts):
     with pytest.raises(UnknownAccount):
-        accounts.save_self_media(
-            55555, name="无", intro="", operator="无", category="无", contact="", now=T0
-        )
+        accounts.save_self_media(55555, name="无", intro="", operator="无", category="无", contact="", now=T0)
     with pytest.raises(UnknownAccount):
         accounts.set_suspended(55555, True, reason="x", now=T0)

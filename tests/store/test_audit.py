@@ -13,7 +13,18 @@ import newsportal.store.audit as audit_module
 from newsportal.store.audit import AuditEntry, AuditFilter, AuditLog
 from tests.newsroom_rows import T0
 
-FORBIDDEN_WORDS = ("update", "delete", "remove", "edit", "purge", "clear", "truncate", "set", "replace", "drop")
+FORBIDDEN_WORDS = (
+    "update",
+    "delete",
+    "remove",
+    "edit",
+    "purge",
+    "clear",
+    "truncate",
+    "set",
+    "replace",
+    "drop",
+)
 
 
 @pytest.fixture
@@ -23,7 +34,12 @@ def log(store) -> AuditLog:
 
 def test_append_and_read_back(log):
     entry = log.append(
-        "login.failure", at=T0, actor_name="chenxl", ip="198.51.100.2", target_kind="user", target_id=7,
+        "login.failure",
+        at=T0,
+        actor_name="chenxl",
+        ip="198.51.100.2",
+        target_kind="user",
+        target_id=7,
         detail={"reason": "bad_password", "当时": T0},
     )
     assert isinstance(entry, AuditEntry)
@@ -35,9 +51,15 @@ def test_append_and_read_back(log):
 
 def test_filters_and_pages(log):
     for i in range(12):
-        log.append("article.publish" if i % 2 else "login.success", at=T0 + timedelta(minutes=i),
-                   actor_user_id=1 if i < 6 else 2, actor_name="甲" if i < 6 else "乙",
-                   ip="192.0.2.1", target_kind="article", target_id=100 + i)
+        log.append(
+            "article.publish" if i % 2 else "login.success",
+            at=T0 + timedelta(minutes=i),
+            actor_user_id=1 if i < 6 else 2,
+            actor_name="甲" if i < 6 else "乙",
+            ip="192.0.2.1",
+            target_kind="article",
+            target_id=100 + i,
+        )
     assert log.count() == 12
     newest = log.query(limit=5)
     assert [e.target_id for e in newest] == ["111", "110", "109", "108", "107"]
@@ -71,7 +93,9 @@ def test_no_update_or_delete_path_in_code():
     for name in [n for n in vars(AuditLog) if not (n.startswith("__") and n.endswith("__"))]:
         assert not any(word in name.lower() for word in FORBIDDEN_WORDS), name
     functions = [
-        n for n, f in inspect.getmembers(audit_module, inspect.isfunction) if f.__module__ == audit_module.__name__
+        n
+        for n, f in inspect.getmembers(audit_module, inspect.isfunction)
+        if f.__module__ == audit_module.__name__
     ]
     assert functions  # the module's own helpers were really inspected
     for name in functions:

@@ -25,8 +25,16 @@ def wf(store) -> WorkflowStore:
 
 def _schedule(wf, article_id, when=DUE, **kw):
     wf.ensure(article_id, now=T0)
-    return wf.set_status(article_id, expect_state="draft", state="scheduled", scheduled_at=when, now=T0,
-                         approved_by_user_id=3, approved_by_name="刘静", **kw)
+    return wf.set_status(
+        article_id,
+        expect_state="draft",
+        state="scheduled",
+        scheduled_at=when,
+        now=T0,
+        approved_by_user_id=3,
+        approved_by_name="刘静",
+        **kw,
+    )
 
 
 def test_ensure_creates_a_draft_once(wf, store):
@@ -59,8 +67,14 @@ def test_due_lists_publications_and_live_updates(wf, store):
     _schedule(wf, b, when=DUE + timedelta(hours=5))
     wf.ensure(c, now=T0)
     wf.set_status(c, expect_state="draft", state="published", now=T0)
-    wf.set_status(c, expect_state="published", state="published", update_at=DUE - timedelta(minutes=30), now=T0,
-                  pending_revision={"title": "更新后的标题"})
+    wf.set_status(
+        c,
+        expect_state="published",
+        state="published",
+        update_at=DUE - timedelta(minutes=30),
+        now=T0,
+        pending_revision={"title": "更新后的标题"},
+    )
     assert wf.due(T0) == []
     assert wf.due(DUE) == [DueItem(c, "update", DUE - timedelta(minutes=30)), DueItem(a, "publish", DUE)]
     assert wf.get(c).pending_revision == {"title": "更新后的标题"}
@@ -120,8 +134,12 @@ def test_pending_revision_and_corrections(wf, store):
     assert wf.get(aid).pending_revision is None
     with pytest.raises(UnknownArticle):
         wf.set_pending_revision(99_999_999, None, now=T0)
-    second = wf.add_correction(aid, "更正：第二段中的日期应为12月1日。", at=T0 + timedelta(days=2), by_name="刘静")
-    first = wf.add_correction(aid, "更正：标题中的地名有误。", at=T0 + timedelta(days=1), by_user_id=3, by_name="刘静")
+    second = wf.add_correction(
+        aid, "更正：第二段中的日期应为12月1日。", at=T0 + timedelta(days=2), by_name="刘静"
+    )
+    first = wf.add_correction(
+        aid, "更正：标题中的地名有误。", at=T0 + timedelta(days=1), by_user_id=3, by_name="刘静"
+    )
     assert wf.corrections(aid) == [first, second]
     assert wf.corrections_for([aid, 424242]) == {aid: [first, second], 424242: []}
     with pytest.raises(UnknownArticle):
