@@ -1,4 +1,4 @@
-"""Rows the newsroom tables point at (channels, sources, articles), inserted directly for store-level tests."""
+"""Rows the newsroom tables point at (channels, sources, articles), inserted directly for store tests."""
 
 from __future__ import annotations
 

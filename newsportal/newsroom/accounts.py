@@ -198,10 +198,10 @@ class AccountService:
         self, actor: Actor | None, *, role: str | None = None, status: str | None = None
     ) -> list[User]:
         self._require_admin(actor)
-        return self.accounts.list(role=parse_role(role).value if role else None, status=status)
+        return self.accounts.users(role=parse_role(role).value if role else None, status=status)
 
     def _other_active_admins(self, user: User) -> int:
-        admins = self.accounts.list(role=Role.ADMIN.value, status=ACTIVE)
+        admins = self.accounts.users(role=Role.ADMIN.value, status=ACTIVE)
         return sum(1 for a in admins if a.id != user.id)
 
     def _guard_admin_loss(self, actor: Actor | None, user: User, what: str) -> None:

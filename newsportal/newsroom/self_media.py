@@ -113,7 +113,7 @@ class SelfMediaService:
         except UnknownAccount as exc:
             raise AccountError("source", "该来源还没有自媒体账号主页") from exc
         if suspended and self.session_store is not None:
-            for owner in self.accounts.list(source_id=source_id):
+            for owner in self.accounts.users(source_id=source_id):
                 self.session_store.revoke_user(owner.id, self.clock())
         self.audit.record(
             "source.suspend" if suspended else "source.unsuspend",

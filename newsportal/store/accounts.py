@@ -159,7 +159,7 @@ class AccountStore:
             row = s.scalar(select(UserRow).where(UserRow.username == username))
             return Credentials(_user(row), row.password_hash) if row else None
 
-    def list(
+    def users(
         self, *, role: str | None = None, status: str | None = None, source_id: int | None = None
     ) -> list[User]:
         """Users ordered by username, optionally filtered."""

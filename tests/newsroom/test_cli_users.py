@@ -1,4 +1,4 @@
-"""``newsportal user …`` through Typer's runner against a SQLite file: create, list, disable, set-role, reset."""
+"""``newsportal user …`` via Typer's runner on a SQLite file: create, list, disable, set-role, reset."""
 
 from __future__ import annotations
 

@@ -1,6 +1,6 @@
 """The newsroom persistence and service modules never pull in the portal, the web layer or the publish flow.
 
-``newsportal/newsroom/__init__.py`` re-exports the publish flow today, so importing any ``newsportal.newsroom``
+``newsportal/newsroom/__init__.py`` re-exports the publish flow today, so importing any newsroom
 submodule runs it. The check therefore installs an empty ``newsportal.newsroom`` package first and then
 imports the new modules in a fresh interpreter: what they import themselves must stay clean.
 """

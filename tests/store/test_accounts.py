@@ -73,11 +73,11 @@ def test_list_filters_and_changes(accounts, store):
     a = accounts.create("admin1", "管理员甲", "admin", "h", now=T0)
     r = accounts.create("rep1", "记者乙", "reporter", "h", now=T0)
     s = accounts.create("self1", "山城观察", "self_media", "h", now=T0, source_id=source)
-    assert [u.username for u in accounts.list()] == ["admin1", "rep1", "self1"]
-    assert accounts.list(role="admin") == [a]
-    assert accounts.list(source_id=source) == [s]
+    assert [u.username for u in accounts.users()] == ["admin1", "rep1", "self1"]
+    assert accounts.users(role="admin") == [a]
+    assert accounts.users(source_id=source) == [s]
     accounts.set_status(r.id, DISABLED)
-    assert [u.username for u in accounts.list(status=ACTIVE)] == ["admin1", "self1"]
+    assert [u.username for u in accounts.users(status=ACTIVE)] == ["admin1", "self1"]
     assert accounts.count(status=DISABLED) == 1 and not accounts.get(r.id).active
     assert accounts.set_role(r.id, "editor").role == "editor"
     assert accounts.set_display_name(r.id, "编辑乙").display_name == "编辑乙"

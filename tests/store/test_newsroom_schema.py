@@ -1,4 +1,4 @@
-"""Migration 0003_newsroom: it is the head, creates what the table mappings declare, and downgrades cleanly."""
+"""Migration 0003_newsroom: it is the head, creates what the mappings declare, and downgrades cleanly."""
 
 from __future__ import annotations
 
