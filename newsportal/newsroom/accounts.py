@@ -12,6 +12,7 @@ not reveal which usernames exist.
 
 from __future__ import annotations
 
+import functools
 import re
 import unicodedata
 from collections.abc import Callable
@@ -40,7 +41,12 @@ from newsportal.store.accounts import (
 from newsportal.timeutil import utcnow
 
 USERNAME_RE = re.compile(r"[a-z][a-z0-9_.-]{2,31}")
-_DUMMY_HASH = hash_password("dummy-password-for-timing-1")
+
+
+@functools.cache
+def _dummy_hash() -> str:
+    """A hash to verify against for unknown usernames, so they take as long as wrong passwords."""
+    return hash_password(generate_password())
 
 
 class AccountError(ValueError):
@@ -308,7 +314,7 @@ class AccountService:
             self._login_failed(typed, ip, "throttled")
             raise
         creds = self.accounts.credentials(typed) if USERNAME_RE.fullmatch(typed) else None
-        ok = verify_password(creds.password_hash if creds else _DUMMY_HASH, password or "")
+        ok = verify_password(creds.password_hash if creds else _dummy_hash(), password or "")
         if creds is None or not ok:
             self.limiter.failed(typed, ip)
             self._login_failed(

@@ -332,6 +332,20 @@ class WorkflowStore:
         with self._sessions() as s:
             return [_record(r) for r in s.scalars(q)]
 
+    def overdue(self, before: datetime, *, limit: int = 50) -> list[WorkflowRecord]:
+        """Scheduled items whose time is earlier than ``before`` but which have not fired (claimed or not).
+
+        The dashboard passes ``now - grace`` and shows these as an alert: a publication that should have
+        happened and did not (a failing publish, or no scheduler running) must not go unnoticed.
+        """
+        q = (
+            select(W)
+            .where(self._due(before))
+            .order_by(func.coalesce(W.scheduled_at, W.update_at), W.article_id)
+        )
+        with self._sessions() as s:
+            return [_record(r) for r in s.scalars(q.limit(limit))]
+
     # -- corrections ---------------------------------------------------------------------------------
     def add_correction(
         self, article_id: int, note: str, *, at: datetime, by_user_id: int | None = None, by_name: str = ""

@@ -144,3 +144,16 @@ def test_pending_revision_and_corrections(wf, store):
     assert wf.corrections_for([aid, 424242]) == {aid: [first, second], 424242: []}
     with pytest.raises(UnknownArticle):
         wf.add_correction(99_999_999, "x", at=T0)
+
+
+def test_overdue_lists_missed_items_until_they_fire(wf, store):
+    a, b = add_articles(store.engine, 2)
+    _schedule(wf, a)
+    _schedule(wf, b, when=DUE + timedelta(hours=2))
+    assert wf.overdue(DUE) == []
+    late = DUE + timedelta(minutes=30)
+    assert [r.article_id for r in wf.overdue(late)] == [a]
+    assert wf.claim(a, "w1", late)
+    assert [r.article_id for r in wf.overdue(late)] == [a]  # claimed but not fired still counts
+    assert wf.complete(a, "w1", state="published", now=late)
+    assert wf.overdue(late) == []
