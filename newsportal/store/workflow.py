@@ -338,11 +338,11 @@ class WorkflowStore:
         The dashboard passes ``now - grace`` and shows these as an alert: a publication that should have
         happened and did not (a failing publish, or no scheduler running) must not go unnoticed.
         """
-        q = (
-            select(W)
-            .where(self._due(before))
-            .order_by(func.coalesce(W.scheduled_at, W.update_at), W.article_id)
+        missed = or_(
+            and_(W.state == SCHEDULED, W.scheduled_at < before),
+            and_(W.state == PUBLISHED, W.update_at < before),
         )
+        q = select(W).where(missed).order_by(func.coalesce(W.scheduled_at, W.update_at), W.article_id)
         with self._sessions() as s:
             return [_record(r) for r in s.scalars(q.limit(limit))]
 
