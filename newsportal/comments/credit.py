@@ -12,7 +12,7 @@ from __future__ import annotations
 from collections.abc import Collection
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
-from enum import Enum
+from enum import StrEnum
 
 from newsportal.comments.moderation import Mode
 from newsportal.comments.prechecks import Routing
@@ -28,7 +28,7 @@ __all__ = [
 ]
 
 
-class Grade(str, Enum):
+class Grade(StrEnum):
     RESTRICTED = "restricted"
     NEW = "new"
     NORMAL = "normal"

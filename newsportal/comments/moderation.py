@@ -19,7 +19,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, replace
 from datetime import datetime
-from enum import Enum
+from enum import StrEnum
 
 from newsportal.comments.text import strip_invisible
 
@@ -64,7 +64,7 @@ class ModerationError(ValueError):
         self.message_zh = message_zh
 
 
-class Mode(str, Enum):
+class Mode(StrEnum):
     PRE_REVIEW = "pre_review"
     POST_REVIEW = "post_review"
 
@@ -73,7 +73,7 @@ class Mode(str, Enum):
         return "先审后发" if self is Mode.PRE_REVIEW else "发后审"
 
 
-class Reason(str, Enum):
+class Reason(StrEnum):
     """The fixed list of reasons for rejecting a comment or reporting content."""
 
     AD = "ad"
@@ -110,7 +110,7 @@ _REASON_LABELS = {
 }
 
 
-class CommentState(str, Enum):
+class CommentState(StrEnum):
     PENDING = "pending"
     APPROVED = "approved"
     REJECTED = "rejected"
@@ -118,10 +118,11 @@ class CommentState(str, Enum):
 
     @property
     def label_zh(self) -> str:
-        return {"pending": "待审", "approved": "已通过", "rejected": "已拒绝", "deleted": "已删除"}[self.value]
+        labels = {"pending": "待审", "approved": "已通过", "rejected": "已拒绝", "deleted": "已删除"}
+        return labels[self.value]
 
 
-class AppealState(str, Enum):
+class AppealState(StrEnum):
     PENDING = "pending"
     UPHELD = "upheld"
     OVERTURNED = "overturned"
@@ -302,7 +303,9 @@ def decide_appeal(
     if appeal is None or appeal.state is not AppealState.PENDING:
         raise ModerationError("no_pending_appeal", "这条跟贴没有待处理的申诉。")
     if comment.removal is not None and comment.removal.moderator_id == moderator_id:
-        raise ModerationError("same_moderator", "申诉须由另一位审核员处理，不能由删除这条跟贴的审核员本人复核。")
+        raise ModerationError(
+            "same_moderator", "申诉须由另一位审核员处理，不能由删除这条跟贴的审核员本人复核。"
+        )
     if comment.state is not CommentState.REJECTED:
         raise ModerationError("not_removed", f"这条跟贴当前状态为「{comment.state.label_zh}」，无需复核。")
     cleaned = clean_note(note)

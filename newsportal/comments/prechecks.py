@@ -19,7 +19,7 @@ import unicodedata
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
-from enum import Enum
+from enum import StrEnum
 
 __all__ = [
     "Flag",
@@ -43,7 +43,7 @@ class Flag:
     detail_zh: str
 
 
-class Routing(str, Enum):
+class Routing(StrEnum):
     HOLD_FOR_REVIEW = "hold_for_review"
     OK = "ok"
 
@@ -223,7 +223,9 @@ def _shingles(folded: str, size: int) -> set[str]:
     return {folded[i : i + size] for i in range(len(folded) - size + 1)}
 
 
-def shingle_similarity(a: str, b: str, size: int = 3, variants: Mapping[str, str] = DEFAULT_VARIANTS) -> float:
+def shingle_similarity(
+    a: str, b: str, size: int = 3, variants: Mapping[str, str] = DEFAULT_VARIANTS
+) -> float:
     """Jaccard similarity of the folded texts' character shingles (0.0–1.0)."""
     fa, fb = fold(a, variants), fold(b, variants)
     if not fa or not fb:
@@ -232,7 +234,9 @@ def shingle_similarity(a: str, b: str, size: int = 3, variants: Mapping[str, str
     return len(sa & sb) / len(sa | sb)
 
 
-def _repeat_flags(text: str, history: Sequence[PriorComment], now: datetime, cfg: PrecheckConfig) -> list[Flag]:
+def _repeat_flags(
+    text: str, history: Sequence[PriorComment], now: datetime, cfg: PrecheckConfig
+) -> list[Flag]:
     folded = fold(text, cfg.variants)
     if not folded:
         return []

@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from datetime import datetime
-from enum import Enum
+from enum import StrEnum
 
 from newsportal.comments.moderation import (
     Comment,
@@ -33,7 +33,7 @@ __all__ = [
 ]
 
 
-class TargetKind(str, Enum):
+class TargetKind(StrEnum):
     COMMENT = "comment"
     ARTICLE = "article"
 
@@ -42,7 +42,7 @@ class TargetKind(str, Enum):
         return "跟贴" if self is TargetKind.COMMENT else "文章"
 
 
-class ReportState(str, Enum):
+class ReportState(StrEnum):
     PENDING = "pending"
     UPHELD = "upheld"
     DISMISSED = "dismissed"
@@ -94,7 +94,9 @@ def file_report(
     return Report(report_id, reporter_id, kind, target_id, parsed, now, cleaned)
 
 
-def decide_report(report: Report, moderator_id: int, *, upheld: bool, now: datetime, note: str = "") -> Report:
+def decide_report(
+    report: Report, moderator_id: int, *, upheld: bool, now: datetime, note: str = ""
+) -> Report:
     if report.state is not ReportState.PENDING:
         raise ModerationError("report_decided", "这条举报已经处理过。")
     return replace(

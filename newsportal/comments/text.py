@@ -97,7 +97,7 @@ def _blank_run(limit: int) -> re.Pattern[str]:
     pattern = _BLANK_RUN_CACHE.get(limit)
     if pattern is None:
         # limit blank lines means limit+1 consecutive newlines at most.
-        pattern = re.compile("\n{%d,}" % (limit + 2))
+        pattern = re.compile("\n{" + str(limit + 2) + ",}")
         _BLANK_RUN_CACHE[limit] = pattern
     return pattern
 

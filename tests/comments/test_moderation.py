@@ -46,7 +46,8 @@ def expect(code, fn, *args, **kw):
 
 
 def test_reasons_have_the_fixed_chinese_labels():
-    assert [r.label_zh for r in Reason] == ["广告引流", "辱骂攻击", "违法违规", "色情低俗", "谣言", "无关内容", "其他"]
+    labels = ["广告引流", "辱骂攻击", "违法违规", "色情低俗", "谣言", "无关内容", "其他"]
+    assert [r.label_zh for r in Reason] == labels
     assert Reason.parse("谣言") is Reason.RUMOUR
     assert Reason.parse("ad") is Reason.AD
     expect("bad_reason", Reason.parse, "看不顺眼")
@@ -91,7 +92,8 @@ def test_full_life_removal_appeal_overturned_by_another_moderator():
     assert c.state is CommentState.APPROVED and is_visible(c)
     assert c.appeal.state is AppealState.OVERTURNED and c.appeal.decided_by == MOD_B
     assert status_for_author(c) == "已发布（申诉成功，已恢复）"
-    assert [e.action for e in c.events] == ["posted_held", "approved", "removed", "appealed", "appeal_overturned"]
+    actions = ["posted_held", "approved", "removed", "appealed", "appeal_overturned"]
+    assert [e.action for e in c.events] == actions
 
 
 def test_appeal_upheld_keeps_comment_removed_and_cannot_be_repeated():

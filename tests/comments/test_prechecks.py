@@ -189,7 +189,9 @@ def test_posting_too_fast_by_interval():
 
 
 def test_posting_too_fast_by_burst():
-    history = [PriorComment(f"第{i}条不一样的评论内容", ago(seconds=15 + i * 12), "pending") for i in range(3)]
+    history = [
+        PriorComment(f"第{i}条不一样的评论内容", ago(seconds=15 + i * 12), "pending") for i in range(3)
+    ]
     result = run("又一条新的不同评论", history)
     assert result.codes == ("too_fast",)
     assert "4 条" in result.flags[0].detail_zh
@@ -207,7 +209,9 @@ def test_future_history_ignored_for_rate():
 
 def test_reader_with_mostly_rejected_record():
     history = [
-        PriorComment(f"历史评论第{i}条，各不相同{i * 7}", ago(days=1, minutes=i), "rejected" if i < 4 else "approved")
+        PriorComment(
+            f"历史评论第{i}条，各不相同{i * 7}", ago(days=1, minutes=i), "rejected" if i < 4 else "approved"
+        )
         for i in range(6)
     ]
     result = run("一条全新的评论", history)

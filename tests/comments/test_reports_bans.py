@@ -67,10 +67,13 @@ def test_report_refusals():
     expect("bad_reason", file_report, 1, REPORTER, "comment", 30, "不喜欢", T0)
     expect("note_required", file_report, 1, REPORTER, "comment", 30, Reason.OTHER, T0)
     first = file_report(1, REPORTER, "comment", 30, Reason.AD, T0, target_author_id=AUTHOR)
-    err = expect("duplicate_report", file_report, 2, REPORTER, "comment", 30, Reason.ABUSE, T0, existing=[first])
+    err = expect(
+        "duplicate_report", file_report, 2, REPORTER, "comment", 30, Reason.ABUSE, T0, existing=[first]
+    )
     assert "已举报过" in err.message_zh
     # The same id on an article is a different target.
-    assert file_report(3, REPORTER, "article", 30, Reason.AD, T0, existing=[first]).target_kind is TargetKind.ARTICLE
+    on_article = file_report(3, REPORTER, "article", 30, Reason.AD, T0, existing=[first])
+    assert on_article.target_kind is TargetKind.ARTICLE
 
 
 def test_ban_with_end_date_blocks_until_it_ends():
