@@ -202,8 +202,12 @@ def reopen_thread(thread: ThreadSettings) -> ThreadSettings:
     return replace(thread, closed=False)
 
 
-def clean_note(note: str, limit: int = NOTE_MAX_CHARS, *, what: str = "说明") -> str:
+def clean_note(note: object, limit: int = NOTE_MAX_CHARS, *, what: str = "说明") -> str:
     """Trim a free-text note and enforce its length; notes are plain text like comments."""
+    if note is None:
+        return ""
+    if not isinstance(note, str):
+        raise ModerationError("bad_note", f"{what}必须是文字。")
     cleaned = strip_invisible(note).strip()
     if len(cleaned) > limit:
         raise ModerationError("note_too_long", f"{what}最多 {limit} 字，当前 {len(cleaned)} 字。")

@@ -48,13 +48,19 @@ class Routing(StrEnum):
     OK = "ok"
 
 
-#: Look-alike characters folded to the letter they imitate (after NFKC and case folding). Operators may pass
-#: their own table; the default covers Cyrillic/Greek letters that look Latin and a few common digit swaps.
+_LOOKALIKES = "аaвbсcеeнhіiјjкkмmоoрpѕsтtуyхxαaβbεeιiκkοoρpτtυuχxνv"
+# Traditional forms that spam and abuse use to slip simplified-character word lists (pairs: 繁简).
+_TRADITIONAL = (
+    "賭赌錢钱發发財财買买賣卖號号幣币貸贷騙骗黃黄網网約约體体槍枪彈弹藥药幫帮紅红現现領领獎奖偽伪證证辦办"
+    "開开題题會会軍军點点樂乐聯联係系專专業业職职資资視视頻频訊讯傳传銷销僱雇無无條条東东車车馬马門门"
+    "廣广衆众線线優优價价臺台灣湾澤泽習习產产黨党"
+)
+#: Characters folded to the form a banned word is written in (after NFKC and case folding): Cyrillic and
+#: Greek letters that look Latin, and traditional characters common in evasions. Operators may pass their own.
 DEFAULT_VARIANTS: Mapping[str, str] = {
-    "а": "a", "в": "b", "с": "c", "е": "e", "н": "h", "і": "i", "ј": "j", "к": "k", "м": "m", "о": "o",
-    "р": "p", "ѕ": "s", "т": "t", "у": "y", "х": "x", "α": "a", "β": "b", "ε": "e", "ι": "i", "κ": "k",
-    "ο": "o", "ρ": "p", "τ": "t", "υ": "u", "χ": "x", "ν": "v",
-}  # fmt: skip
+    **{_LOOKALIKES[i]: _LOOKALIKES[i + 1] for i in range(0, len(_LOOKALIKES), 2)},
+    **{_TRADITIONAL[i]: _TRADITIONAL[i + 1] for i in range(0, len(_TRADITIONAL), 2)},
+}
 
 
 @dataclass(frozen=True)

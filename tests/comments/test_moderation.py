@@ -172,3 +172,9 @@ def test_thread_mode_override():
     t = ThreadSettings(article_id=50, mode=Mode.POST_REVIEW)
     assert effective_mode(t.mode, Mode.PRE_REVIEW) is Mode.POST_REVIEW
     assert effective_mode(replace(t, mode=None).mode, None) is Mode.PRE_REVIEW
+
+
+def test_notes_from_untyped_input():
+    assert reject(posted(), MOD_A, Reason.AD, at(1), note=None).removal.note == ""
+    expect("bad_note", reject, posted(), MOD_A, Reason.AD, at(1), note=42)
+    expect("bad_reason", reject, posted(), MOD_A, None, at(1))

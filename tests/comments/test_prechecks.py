@@ -1,6 +1,8 @@
 from datetime import datetime, timedelta
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from newsportal.comments.prechecks import (
     BannedWords,
@@ -16,7 +18,7 @@ from newsportal.comments.prechecks import (
 )
 
 NOW = datetime(2026, 12, 2, 12, 0, 0)
-BANNED = BannedWords(["刷单", "代开发票", "casino"])
+BANNED = BannedWords(["刷单", "代开发票", "casino", "赌博网站"])
 
 
 def run(text, history=(), banned=BANNED, config=None):
@@ -48,6 +50,8 @@ def test_clean_comment_is_ok_with_no_flags():
         "C a S i N o",
         "cаsinо",  # Cyrillic а and о
         "ⓒⓐⓢⓘⓝⓞ",
+        "推荐一个賭博網站",
+        "推荐一个赌 博 網 站",
     ],
 )
 def test_banned_words_matched_through_evasions(text):
@@ -247,3 +251,18 @@ def test_config_thresholds_are_used_and_validated():
         PrecheckConfig(burst_max=0)
     with pytest.raises(ValueError):
         PrecheckConfig(record_reject_ratio=1.0)
+
+
+@given(st.text(max_size=300))
+@settings(max_examples=200, deadline=None)
+def test_prechecks_never_crash_and_always_name_their_reasons(text):
+    history = [PriorComment(text, ago(minutes=1), "rejected")] * 5
+    result = run(text, history)
+    assert all(f.code and f.detail_zh for f in result.flags)
+    assert (result.routing is Routing.OK) == (result.flags == ())
+
+
+def test_default_variant_table_is_well_formed():
+    from newsportal.comments.prechecks import DEFAULT_VARIANTS
+
+    assert all(len(k) == 1 and len(v) == 1 and k != v for k, v in DEFAULT_VARIANTS.items())

@@ -1,6 +1,8 @@
 import re
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from markupsafe import Markup
 
 from newsportal.comments.text import (
@@ -194,3 +196,17 @@ def test_excerpt_flattens_and_cuts():
     assert excerpt("一二三四五六", 4) == "一二三…"
     with pytest.raises(ValueError):
         excerpt("x", 1)
+
+
+@given(st.text(max_size=600))
+@settings(max_examples=300, deadline=None)
+def test_any_text_is_either_refused_cleanly_or_normalised_idempotently(raw):
+    try:
+        stored = normalise_comment(raw)
+    except CommentRejected as exc:
+        assert exc.code in {"empty", "whitespace_only", "control_only", "too_long"}
+        return
+    assert stored and stored == stored.strip() and len(stored) <= 500
+    assert normalise_comment(stored) == stored
+    html_out = str(render_comment_html(stored))
+    assert "<" not in html_out.replace("<br>", "") and ">" not in html_out.replace("<br>", "")
