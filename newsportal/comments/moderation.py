@@ -138,6 +138,8 @@ class Decision:
     at: datetime
     reason: Reason
     note: str = ""
+    #: True when the comment had been approved (and shown) before it was taken down.
+    after_approval: bool = False
 
 
 @dataclass(frozen=True)
@@ -264,7 +266,7 @@ def reject(
     return replace(
         comment,
         state=CommentState.REJECTED,
-        removal=Decision(moderator_id, now, parsed, cleaned),
+        removal=Decision(moderator_id, now, parsed, cleaned, comment.state is CommentState.APPROVED),
         events=_event(comment, now, f"moderator:{moderator_id}", action, CommentState.REJECTED),
     )
 
@@ -349,8 +351,9 @@ def status_for_author(comment: Comment) -> str:
     removal = comment.removal
     reason = removal.reason.label_zh if removal else "其他"
     detail = f"原因：{reason}" + (f"，{removal.note}" if removal and removal.note else "")
+    what = "已被删除" if removal and (removal.after_approval or comment.shown_before_review) else "未通过审核"
     if appeal is None:
-        return f"未通过或已删除（{detail}），可申诉一次"
+        return f"{what}（{detail}），可申诉一次"
     if appeal.state is AppealState.PENDING:
-        return f"未通过或已删除（{detail}），申诉处理中"
-    return f"未通过或已删除（{detail}），申诉未通过" + (f"：{appeal.note}" if appeal.note else "")
+        return f"{what}（{detail}），申诉处理中"
+    return f"{what}（{detail}），申诉未通过" + (f"：{appeal.note}" if appeal.note else "")

@@ -76,6 +76,7 @@ def test_post_review_comment_shown_at_once_then_reviewed():
     assert status_for_author(c) == "已发布，审核中"
     c = reject(c, MOD_A, Reason.ABUSE, at(5))
     assert not is_visible(c)
+    assert status_for_author(c) == "已被删除（原因：辱骂攻击），可申诉一次"
 
 
 def test_full_life_removal_appeal_overturned_by_another_moderator():
@@ -83,7 +84,8 @@ def test_full_life_removal_appeal_overturned_by_another_moderator():
     c = reject(c, MOD_A, "广告引流", at(2), note="带外链")
     assert c.state is CommentState.REJECTED
     assert c.removal is not None and c.removal.reason is Reason.AD and c.removal.moderator_id == MOD_A
-    assert status_for_author(c) == "未通过或已删除（原因：广告引流，带外链），可申诉一次"
+    assert c.removal.after_approval
+    assert status_for_author(c) == "已被删除（原因：广告引流，带外链），可申诉一次"
     c = file_appeal(c, AUTHOR, "  这不是广告，只是引用了官方网站。 ", at(3))
     assert c.appeal is not None and c.appeal.text == "这不是广告，只是引用了官方网站。"
     assert status_for_author(c).endswith("申诉处理中")
@@ -101,6 +103,7 @@ def test_appeal_upheld_keeps_comment_removed_and_cannot_be_repeated():
     c = file_appeal(c, AUTHOR, "我没有骂人", at(2))
     c = decide_appeal(c, MOD_B, overturn=False, now=at(3), note="含人身攻击词语")
     assert c.state is CommentState.REJECTED and c.appeal.state is AppealState.UPHELD
+    assert not c.removal.after_approval and status_for_author(c).startswith("未通过审核（原因：辱骂攻击）")
     assert status_for_author(c).endswith("申诉未通过：含人身攻击词语")
     expect("appeal_used", file_appeal, c, AUTHOR, "再申诉一次", at(4))
     expect("no_pending_appeal", decide_appeal, c, MOD_B, overturn=True, now=at(5))
