@@ -17,7 +17,7 @@ import getpass
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Annotated, Optional
+from typing import Annotated
 
 import typer
 from rich.console import Console
@@ -35,9 +35,9 @@ comments_app.add_typer(words_app, name="banned-words")
 out = Console()
 err = Console(stderr=True)
 
-DataDir = Annotated[Optional[Path], typer.Option("--data-dir", help="Data directory (default ./data).")]
-DbUrl = Annotated[Optional[str], typer.Option("--database-url", help="sqlite:///… or postgresql://…")]
-By = Annotated[Optional[str], typer.Option("--by", help="Who decides (default cli:<OS user>).")]
+DataDir = Annotated[Path | None, typer.Option("--data-dir", help="Data directory (default ./data).")]
+DbUrl = Annotated[str | None, typer.Option("--database-url", help="sqlite:///… or postgresql://…")]
+By = Annotated[str | None, typer.Option("--by", help="Who decides (default cli:<OS user>).")]
 
 
 @contextmanager
@@ -87,7 +87,9 @@ def _moderation(engine):  # type: ignore[no-untyped-def]
 
 @reader_app.command("list")
 def reader_list(
-    pending: Annotated[bool, typer.Option("--pending", help="Only readers waiting for verification.")] = False,
+    pending: Annotated[
+        bool, typer.Option("--pending", help="Only readers waiting for verification.")
+    ] = False,
     page: Annotated[int, typer.Option(min=1)] = 1,
     data_dir: DataDir = None,
     database_url: DbUrl = None,
@@ -101,14 +103,21 @@ def reader_list(
     table = Table("id", "账号", "昵称", "状态", "注册时间（北京时间）", "审核人")
     for a in rows:
         table.add_row(
-            str(a.id), a.login, a.nickname, a.verification.label_zh, format_beijing(a.created_at), a.verified_by or ""
+            str(a.id),
+            a.login,
+            a.nickname,
+            a.verification.label_zh,
+            format_beijing(a.created_at),
+            a.verified_by or "",
         )
     out.print(table)
     out.print(f"共 {total} 个账号")
 
 
 @reader_app.command("verify")
-def reader_verify(login: str, by: By = None, note: str = "", data_dir: DataDir = None, database_url: DbUrl = None) -> None:
+def reader_verify(
+    login: str, by: By = None, note: str = "", data_dir: DataDir = None, database_url: DbUrl = None
+) -> None:
     """Approve a reader's identity: from now on they may post."""
     with _engine(data_dir, database_url) as engine, _refusals():
         account = _readers(engine).approve(login, _actor(by), utcnow(), note)
@@ -116,7 +125,9 @@ def reader_verify(login: str, by: By = None, note: str = "", data_dir: DataDir =
 
 
 @reader_app.command("refuse")
-def reader_refuse(login: str, by: By = None, note: str = "", data_dir: DataDir = None, database_url: DbUrl = None) -> None:
+def reader_refuse(
+    login: str, by: By = None, note: str = "", data_dir: DataDir = None, database_url: DbUrl = None
+) -> None:
     """Refuse a reader's identity: they may read and log in but not post."""
     with _engine(data_dir, database_url) as engine, _refusals():
         account = _readers(engine).refuse(login, _actor(by), utcnow(), note)

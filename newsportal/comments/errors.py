@@ -62,8 +62,16 @@ class BadInput(ServiceError):
 
 CommentsRefusal = (ServiceError, CommentRejected, ModerationError, ReplyRejected, RowMissing, Duplicate)
 
-_CONFLICT_CODES = {"not_pending", "cannot_reject", "already_deleted", "appeal_used", "report_decided",
-                   "no_pending_appeal", "not_removed", "ban_not_active"}
+_CONFLICT_CODES = {
+    "not_pending",
+    "cannot_reject",
+    "already_deleted",
+    "appeal_used",
+    "report_decided",
+    "no_pending_appeal",
+    "not_removed",
+    "ban_not_active",
+}
 _FORBIDDEN_CODES = {"not_author", "same_moderator", "banned", "thread_closed", "own_comment"}
 
 

@@ -51,8 +51,13 @@ class ModerationService:
 
     # -- queue ---------------------------------------------------------------------------------------
     def queue(
-        self, status: str = "pending", *, article_id: int | None = None, author_id: int | None = None,
-        page: int = 1, per_page: int = 50,
+        self,
+        status: str = "pending",
+        *,
+        article_id: int | None = None,
+        author_id: int | None = None,
+        page: int = 1,
+        per_page: int = 50,
     ) -> tuple[list[QueueItem], int]:
         """The moderation queue with its filters; each comment carries its pre-check flags and reports."""
         try:
@@ -77,7 +82,9 @@ class ModerationService:
         self, comment_id: int, moderator_id: int, reason: str, now: datetime, note: str = ""
     ) -> CommentRecord:
         """Reject a pending comment or take down a shown one, with a reason from :data:`REASONS`."""
-        return self.stores.comments.transition(comment_id, lambda c: reject(c, moderator_id, reason, now, note))
+        return self.stores.comments.transition(
+            comment_id, lambda c: reject(c, moderator_id, reason, now, note)
+        )
 
     def decide_appeal(
         self, comment_id: int, moderator_id: int, *, overturn: bool, now: datetime, note: str = ""
@@ -115,7 +122,12 @@ class ModerationService:
 
     # -- thread and channel settings ------------------------------------------------------------------
     def set_thread(
-        self, article_id: int, *, closed: bool | None = None, mode: str | None = None, clear_mode: bool = False
+        self,
+        article_id: int,
+        *,
+        closed: bool | None = None,
+        mode: str | None = None,
+        clear_mode: bool = False,
     ) -> ThreadSettings:
         """Close or reopen an article's 跟贴, or give it its own mode (``clear_mode``: follow the channel)."""
         current = self.stores.settings.thread(article_id)

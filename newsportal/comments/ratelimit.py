@@ -78,7 +78,9 @@ class PostLimiter:
     def hit_post(self, reader_id: int, ip: str) -> None:
         """Count one post; raise :class:`RateLimited` (nothing counted) when a limit is reached."""
         self._check(
-            [(self._reader, f"reader:{reader_id}"), (self._ip, f"ip:{ip or '-'}")], "too_many_posts", "发表跟贴"
+            [(self._reader, f"reader:{reader_id}"), (self._ip, f"ip:{ip or '-'}")],
+            "too_many_posts",
+            "发表跟贴",
         )
 
     def hit_login(self, ip: str) -> None:

@@ -55,7 +55,9 @@ class Verifier(Protocol):
 
     name: str
 
-    def submit(self, account: ReaderAccount, evidence: Mapping[str, str], now: datetime) -> VerifierAnswer: ...
+    def submit(
+        self, account: ReaderAccount, evidence: Mapping[str, str], now: datetime
+    ) -> VerifierAnswer: ...
 
 
 class OperatorApproval:
@@ -138,7 +140,11 @@ class ReaderService:
         self._ttl = session_ttl
 
     def sign_up(
-        self, login: object, nickname: object, password: object, now: datetime,
+        self,
+        login: object,
+        nickname: object,
+        password: object,
+        now: datetime,
         evidence: Mapping[str, str] | None = None,
     ) -> ReaderAccount:
         """Create an account in the verifier's state (待验证 with the embedded verifier)."""
@@ -191,26 +197,37 @@ class ReaderService:
         ensure_may_post(account)
         return account
 
-    def approve(self, login: str, by: str, now: datetime, note: str = "") -> ReaderAccount:
-        return self._decide(login, Verification.VERIFIED, by, now, note)
+    def approve(self, reader: str | int | ReaderAccount, by: str, now: datetime, note: str = "") -> ReaderAccount:
+        """An operator confirms the reader's identity (by login, account id or account); they may now post."""
+        return self._decide(reader, Verification.VERIFIED, by, now, note)
 
-    def refuse(self, login: str, by: str, now: datetime, note: str = "") -> ReaderAccount:
-        return self._decide(login, Verification.REFUSED, by, now, note)
+    def refuse(self, reader: str | int | ReaderAccount, by: str, now: datetime, note: str = "") -> ReaderAccount:
+        return self._decide(reader, Verification.REFUSED, by, now, note)
 
-    def _decide(self, login: str, state: Verification, by: str, now: datetime, note: str) -> ReaderAccount:
+    def _decide(
+        self, reader: str | int | ReaderAccount, state: Verification, by: str, now: datetime, note: str
+    ) -> ReaderAccount:
         if not by.strip():
             raise BadInput("no_operator", "请注明审核人。")
-        account = self.accounts.by_login(normalise_login(login))
-        if account is None:
-            raise RowMissing("no_reader", "没有这个读者账号。")
-        return self.accounts.set_verification(account.id, state, by.strip(), now, note.strip()[:200])
+        if isinstance(reader, ReaderAccount):
+            reader_id = reader.id
+        elif isinstance(reader, int):
+            reader_id = reader
+        else:
+            account = self.accounts.by_login(normalise_login(reader))
+            if account is None:
+                raise RowMissing("no_reader", "没有这个读者账号。")
+            reader_id = account.id
+        return self.accounts.set_verification(reader_id, state, by.strip(), now, note.strip()[:200])
 
     def pending(self, *, page: int = 1, per_page: int = 50) -> tuple[list[ReaderAccount], int]:
         return self.accounts.list_accounts(Verification.PENDING, page=page, per_page=per_page)
 
     def delete_account(self, account: ReaderAccount, password: object, now: datetime) -> None:
         """Delete the reader's own account after they confirm with their password."""
-        if not isinstance(password, str) or not verify_password(account.password_hash, password, self._hasher):
+        if not isinstance(password, str) or not verify_password(
+            account.password_hash, password, self._hasher
+        ):
             raise BadInput("bad_credentials", "密码错误，账号未注销。")
         self.accounts.delete(account.id, now)
 

@@ -110,7 +110,12 @@ class CommentService:
     ) -> Page[Thread[CommentRecord]]:
         self._article(article_id)
         return self.stores.comments.thread_page(
-            article_id, page=page, per_page=per_page, order=order, now=now, half_life=self.policy.hot_half_life
+            article_id,
+            page=page,
+            per_page=per_page,
+            order=order,
+            now=now,
+            half_life=self.policy.hot_half_life,
         )
 
     def record(self, account: ReaderAccount, now: datetime) -> ReaderRecord:
@@ -128,11 +133,15 @@ class CommentService:
     def grade(self, account: ReaderAccount, now: datetime) -> Grade:
         return grade_reader(self.record(account, now), now, self.policy.thresholds)
 
-    def my_comments(self, account: ReaderAccount, *, page: int = 1, per_page: int = 20) -> tuple[list[MyComment], int]:
+    def my_comments(
+        self, account: ReaderAccount, *, page: int = 1, per_page: int = 20
+    ) -> tuple[list[MyComment], int]:
         rows, total = self.stores.comments.by_reader(account.id, page=page, per_page=per_page)
         return [MyComment(r, status_for_author(r.to_comment())) for r in rows], total
 
-    def my_reports(self, account: ReaderAccount, *, page: int = 1, per_page: int = 20) -> tuple[list[ReportRecord], int]:
+    def my_reports(
+        self, account: ReaderAccount, *, page: int = 1, per_page: int = 20
+    ) -> tuple[list[ReportRecord], int]:
         return self.stores.reports.by_reporter(account.id, page=page, per_page=per_page)
 
     # -- posting -------------------------------------------------------------------------------------
@@ -153,8 +162,14 @@ class CommentService:
         return reply_target(article_id, parent.id, parent.article_id, parent.root_id, removed)
 
     def post(
-        self, account: ReaderAccount, article_id: int, text: object, ip: str, now: datetime,
-        *, reply_to: int | None = None,
+        self,
+        account: ReaderAccount,
+        article_id: int,
+        text: object,
+        ip: str,
+        now: datetime,
+        *,
+        reply_to: int | None = None,
     ) -> CommentRecord:
         """Post a comment or a reply; raises a refusal with a Chinese message, or returns what was saved."""
         ensure_may_post(account)
@@ -207,7 +222,8 @@ class CommentService:
 
     def appeal(self, account: ReaderAccount, comment_id: int, text: object, now: datetime) -> CommentRecord:
         return self.stores.comments.transition(
-            comment_id, lambda c: file_appeal(c, account.id, text, now)  # type: ignore[arg-type]
+            comment_id,
+            lambda c: file_appeal(c, account.id, text, now),  # type: ignore[arg-type]
         )
 
     def report(
@@ -228,8 +244,14 @@ class CommentService:
             if self.stores.settings.article(target_id) is None:
                 raise RowMissing("no_target", "要举报的文章不存在。")
         report = file_report(
-            0, account.id, kind, target_id, reason, now,
+            0,
+            account.id,
+            kind,
+            target_id,
+            reason,
+            now,
             note=note,  # type: ignore[arg-type]
-            target_author_id=author_id, existing=self.stores.reports.existing(account.id),
+            target_author_id=author_id,
+            existing=self.stores.reports.existing(account.id),
         )
         return self.stores.reports.add(report)

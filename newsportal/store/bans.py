@@ -82,7 +82,9 @@ class BanStore:
     def count(self, reader_id: int) -> int:
         with self._sessions() as s:
             return int(
-                s.scalar(select(func.count()).select_from(ReaderBanRow).where(ReaderBanRow.reader_id == reader_id))
+                s.scalar(
+                    select(func.count()).select_from(ReaderBanRow).where(ReaderBanRow.reader_id == reader_id)
+                )
                 or 0
             )
 

@@ -44,7 +44,9 @@ class CommentSettingsStore:
     def article(self, article_id: int) -> ArticleInfo | None:
         with self._sessions() as s:
             row = s.execute(
-                select(ArticleRow.id, ArticleRow.channel_id, ArticleRow.status).where(ArticleRow.id == article_id)
+                select(ArticleRow.id, ArticleRow.channel_id, ArticleRow.status).where(
+                    ArticleRow.id == article_id
+                )
             ).first()
             return ArticleInfo(row.id, row.channel_id, row.status) if row else None
 

@@ -9,7 +9,6 @@ row untouched, so there is never a decision without its audit line or an audit l
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
@@ -17,20 +16,19 @@ from sqlalchemy import Select, exists, func, or_, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
-from newsportal.comments.moderation import (
-    Appeal,
-    AppealState,
-    Comment,
-    CommentState,
-    Decision,
-    Event,
-    Mode,
-    Reason,
-    is_visible,
-    new_comment,
-)
-from newsportal.comments.prechecks import Flag, PriorComment
+from newsportal.comments.moderation import AppealState, Comment, CommentState, Event, is_visible, new_comment
+from newsportal.comments.prechecks import PriorComment
 from newsportal.comments.ranking import Page, Thread, build_threads, hot_order, paginate
+from newsportal.store.comment_rows import (
+    CommentRecord,
+    NewComment,
+    QueueFilter,
+    page_args,
+    record_from_row,
+    select_records,
+    to_comment,
+    write_comment,
+)
 from newsportal.store.comments_common import (
     MAX_PER_PAGE,
     Duplicate,
@@ -39,7 +37,6 @@ from newsportal.store.comments_common import (
     session_factory,
     transaction,
 )
-from newsportal.store.reader_accounts import DELETED_NICKNAME
 from newsportal.store.tables_comments import (
     CommentEventRow,
     CommentLikeRow,
@@ -55,148 +52,12 @@ _NO_COMMENT = "这条跟贴不存在。"
 HOT_CANDIDATES = 200
 
 
-@dataclass(frozen=True, slots=True)
-class CommentRecord:
-    """A stored comment as every reader of the store sees it; ``nickname`` is 已注销用户 after deletion."""
-
-    id: int
-    article_id: int
-    author_id: int | None
-    nickname: str
-    root_id: int | None
-    quoted_id: int | None
-    text: str
-    ip_label: str
-    state: CommentState
-    mode: Mode
-    shown_before_review: bool
-    visible: bool
-    posted_at: datetime
-    likes: int
-    flags: tuple[Flag, ...]
-    removal: Decision | None
-    appeal: Appeal | None
-
-    def to_comment(self) -> Comment:
-        """The pure form the moderation rules work on (a deleted author becomes id 0, who can act on nothing)."""
-        return Comment(
-            id=self.id,
-            article_id=self.article_id,
-            author_id=self.author_id or 0,
-            posted_at=self.posted_at,
-            mode=self.mode,
-            state=self.state,
-            shown_before_review=self.shown_before_review,
-            removal=self.removal,
-            appeal=self.appeal,
-        )
-
-
-@dataclass(frozen=True, slots=True)
-class NewComment:
-    article_id: int
-    author_id: int
-    text: str
-    ip_label: str
-    mode: Mode
-    show_now: bool
-    flags: tuple[Flag, ...] = ()
-    root_id: int | None = None
-    quoted_id: int | None = None
-
-
-@dataclass(frozen=True, slots=True)
-class QueueFilter:
-    """The moderation queue's filters; ``status`` is pending, reported, appeals or all."""
-
-    status: str = "pending"
-    article_id: int | None = None
-    author_id: int | None = None
-
-    def __post_init__(self) -> None:
-        if self.status not in ("pending", "reported", "appeals", "all"):
-            raise ValueError(f"unknown queue status {self.status!r}")
-
-
-def _record(row: CommentRow, nickname: str | None, deleted_at: datetime | None) -> CommentRecord:
-    removal = None
-    if row.reason is not None and row.decided_by is not None and row.decided_at is not None:
-        removal = Decision(row.decided_by, row.decided_at, Reason(row.reason), row.note, row.after_approval)
-    appeal = None
-    if row.appeal_state is not None and row.appeal_filed_at is not None:
-        appeal = Appeal(
-            row.appeal_text,
-            row.appeal_filed_at,
-            AppealState(row.appeal_state),
-            row.appeal_decided_by,
-            row.appeal_decided_at,
-            row.appeal_note,
-        )
-    shown = DELETED_NICKNAME if row.author_id is None or deleted_at is not None else (nickname or "")
-    return CommentRecord(
-        id=row.id,
-        article_id=row.article_id,
-        author_id=row.author_id,
-        nickname=shown,
-        root_id=row.root_id,
-        quoted_id=row.quoted_id,
-        text=row.text,
-        ip_label=row.ip_label,
-        state=CommentState(row.state),
-        mode=Mode(row.mode),
-        shown_before_review=row.shown_before_review,
-        visible=row.visible,
-        posted_at=row.created_at,
-        likes=row.likes,
-        flags=tuple(Flag(f["code"], f["detail"]) for f in row.flags or ()),
-        removal=removal,
-        appeal=appeal,
-    )
-
-
-def to_comment(row: CommentRow) -> Comment:
-    return _record(row, None, None).to_comment()
-
-
-def write_comment(session: Session, row: CommentRow, after: Comment, new_events: Iterable[Event]) -> None:
-    """Copy a transition's result onto the locked row and append its events (caller owns the transaction)."""
-    row.state = after.state.value
-    row.shown_before_review = after.shown_before_review
-    row.visible = is_visible(after)
-    if after.removal is not None:
-        row.decided_at = after.removal.at
-        row.decided_by = after.removal.moderator_id
-        row.reason = after.removal.reason.value
-        row.note = after.removal.note
-        row.after_approval = after.removal.after_approval
-    if after.appeal is not None:
-        row.appeal_state = after.appeal.state.value
-        row.appeal_text = after.appeal.text
-        row.appeal_filed_at = after.appeal.filed_at
-        row.appeal_decided_by = after.appeal.decided_by
-        row.appeal_decided_at = after.appeal.decided_at
-        row.appeal_note = after.appeal.note
-    for e in new_events:
-        session.add(CommentEventRow(comment_id=row.id, at=e.at, actor=e.actor, action=e.action, state=e.state))
-
-
-def _select() -> Select[Any]:
-    return select(CommentRow, ReaderAccountRow.nickname, ReaderAccountRow.deleted_at).outerjoin(
-        ReaderAccountRow, ReaderAccountRow.id == CommentRow.author_id
-    )
-
-
-def _page_args(page: int, per_page: int) -> tuple[int, int]:
-    per_page = max(1, min(per_page, MAX_PER_PAGE))
-    return (max(page, 1) - 1) * per_page, per_page
-
-
 class CommentStore:
     def __init__(self, source: Sessions) -> None:
         self._sessions = session_factory(source)
 
     def _records(self, s: Session, stmt: Select[Any]) -> list[CommentRecord]:
-        return [_record(row, nick, deleted) for row, nick, deleted in s.execute(stmt)]
+        return [record_from_row(row, nick, deleted) for row, nick, deleted in s.execute(stmt)]
 
     # -- writing -------------------------------------------------------------------------------------
     def insert(self, new: NewComment, now: datetime) -> CommentRecord:
@@ -227,7 +88,9 @@ class CommentStore:
             write_comment(s, row, fresh, fresh.events)
             s.flush()
             author = s.get(ReaderAccountRow, new.author_id)
-            return _record(row, author.nickname if author else None, author.deleted_at if author else None)
+            return record_from_row(
+                row, author.nickname if author else None, author.deleted_at if author else None
+            )
 
     def transition(self, comment_id: int, step: Callable[[Comment], Comment]) -> CommentRecord:
         """Apply a pure moderation rule to the locked comment and persist state and audit atomically."""
@@ -252,7 +115,9 @@ class CommentStore:
                     raise Duplicate("already_liked", "你已经赞过这条跟贴了。")
                 s.add(CommentLikeRow(comment_id=comment_id, reader_id=reader_id, created_at=now))
                 s.flush()
-                s.execute(update(CommentRow).where(CommentRow.id == comment_id).values(likes=CommentRow.likes + 1))
+                s.execute(
+                    update(CommentRow).where(CommentRow.id == comment_id).values(likes=CommentRow.likes + 1)
+                )
                 return int(s.scalar(select(CommentRow.likes).where(CommentRow.id == comment_id)) or 0)
         except IntegrityError:
             raise Duplicate("already_liked", "你已经赞过这条跟贴了。") from None
@@ -260,7 +125,7 @@ class CommentStore:
     # -- reading one ---------------------------------------------------------------------------------
     def get(self, comment_id: int) -> CommentRecord:
         with self._sessions() as s:
-            found = self._records(s, _select().where(CommentRow.id == comment_id))
+            found = self._records(s, select_records().where(CommentRow.id == comment_id))
             if not found:
                 raise RowMissing("no_comment", _NO_COMMENT)
             return found[0]
@@ -311,23 +176,34 @@ class CommentStore:
         with self._sessions() as s:
             return self._records(
                 s,
-                _select()
+                select_records()
                 .where(CommentRow.article_id == article_id, CommentRow.visible.is_(True))
                 .order_by(CommentRow.created_at.desc(), CommentRow.id.desc())
                 .limit(max(1, min(limit, MAX_PER_PAGE))),
             )
 
-    def _hot_candidates(self, s: Session, article_id: int, min_likes: int, top_level: bool) -> list[CommentRecord]:
-        cond = [CommentRow.article_id == article_id, CommentRow.visible.is_(True), CommentRow.likes >= min_likes]
+    def _hot_candidates(
+        self, s: Session, article_id: int, min_likes: int, top_level: bool
+    ) -> list[CommentRecord]:
+        cond = [
+            CommentRow.article_id == article_id,
+            CommentRow.visible.is_(True),
+            CommentRow.likes >= min_likes,
+        ]
         if top_level:
             cond.append(CommentRow.root_id.is_(None))
-        by_likes = _select().where(*cond).order_by(CommentRow.likes.desc()).limit(HOT_CANDIDATES)
-        by_time = _select().where(*cond).order_by(CommentRow.created_at.desc()).limit(HOT_CANDIDATES)
+        by_likes = select_records().where(*cond).order_by(CommentRow.likes.desc()).limit(HOT_CANDIDATES)
+        by_time = select_records().where(*cond).order_by(CommentRow.created_at.desc()).limit(HOT_CANDIDATES)
         merged = {r.id: r for r in self._records(s, by_likes) + self._records(s, by_time)}
         return list(merged.values())
 
     def hot(
-        self, article_id: int, now: datetime, *, limit: int = 10, half_life: timedelta = timedelta(hours=6),
+        self,
+        article_id: int,
+        now: datetime,
+        *,
+        limit: int = 10,
+        half_life: timedelta = timedelta(hours=6),
         min_likes: int = 1,
     ) -> list[CommentRecord]:
         """热门跟贴: likes with time decay among the most-liked and the newest liked comments."""
@@ -336,47 +212,73 @@ class CommentStore:
         return hot_order(candidates, now, half_life=half_life, min_likes=min_likes, limit=limit)
 
     def thread_page(
-        self, article_id: int, *, page: int = 1, per_page: int = 20, order: str = "latest",
-        now: datetime | None = None, half_life: timedelta = timedelta(hours=6),
+        self,
+        article_id: int,
+        *,
+        page: int = 1,
+        per_page: int = 20,
+        order: str = "latest",
+        now: datetime | None = None,
+        half_life: timedelta = timedelta(hours=6),
     ) -> Page[Thread[CommentRecord]]:
         """The full-thread page: shown top-level comments (newest or hottest first) with their replies."""
         if order not in ("latest", "hot"):
             raise ValueError("order must be 'latest' or 'hot'")
-        offset, size = _page_args(page, per_page)
+        offset, size = page_args(page, per_page)
         with self._sessions() as s:
             if order == "hot":
                 if now is None:
                     raise ValueError("the hot order needs now")
-                ranked = hot_order(self._hot_candidates(s, article_id, 1, top_level=True), now, half_life=half_life)
+                ranked = hot_order(
+                    self._hot_candidates(s, article_id, 1, top_level=True), now, half_life=half_life
+                )
                 cut = paginate(ranked, max(page, 1), size)
                 tops, total = list(cut.items), cut.total
             else:
                 cond = (
-                    CommentRow.article_id == article_id, CommentRow.visible.is_(True), CommentRow.root_id.is_(None)
+                    CommentRow.article_id == article_id,
+                    CommentRow.visible.is_(True),
+                    CommentRow.root_id.is_(None),
                 )
                 total = s.scalar(select(func.count()).select_from(CommentRow).where(*cond)) or 0
                 tops = self._records(
                     s,
-                    _select().where(*cond)
-                    .order_by(CommentRow.created_at.desc(), CommentRow.id.desc()).offset(offset).limit(size),
+                    select_records()
+                    .where(*cond)
+                    .order_by(CommentRow.created_at.desc(), CommentRow.id.desc())
+                    .offset(offset)
+                    .limit(size),
                 )
-            replies = self._records(
-                s,
-                _select().where(CommentRow.root_id.in_([t.id for t in tops]), CommentRow.visible.is_(True)),
-            ) if tops else []
+            replies = (
+                self._records(
+                    s,
+                    select_records().where(
+                        CommentRow.root_id.in_([t.id for t in tops]), CommentRow.visible.is_(True)
+                    ),
+                )
+                if tops
+                else []
+            )
         pages = max(1, -(-total // size))
         return Page(tuple(build_threads(tops, replies)), max(page, 1), pages, total)
 
     # -- a reader's own ------------------------------------------------------------------------------
-    def by_reader(self, reader_id: int, *, page: int = 1, per_page: int = 20) -> tuple[list[CommentRecord], int]:
+    def by_reader(
+        self, reader_id: int, *, page: int = 1, per_page: int = 20
+    ) -> tuple[list[CommentRecord], int]:
         """All of a reader's comments in every state, newest first (their 我的跟贴 page)."""
-        offset, size = _page_args(page, per_page)
+        offset, size = page_args(page, per_page)
         with self._sessions() as s:
-            total = s.scalar(select(func.count()).select_from(CommentRow).where(CommentRow.author_id == reader_id))
+            total = s.scalar(
+                select(func.count()).select_from(CommentRow).where(CommentRow.author_id == reader_id)
+            )
             rows = self._records(
                 s,
-                _select().where(CommentRow.author_id == reader_id)
-                .order_by(CommentRow.created_at.desc(), CommentRow.id.desc()).offset(offset).limit(size),
+                select_records()
+                .where(CommentRow.author_id == reader_id)
+                .order_by(CommentRow.created_at.desc(), CommentRow.id.desc())
+                .offset(offset)
+                .limit(size),
             )
             return rows, int(total or 0)
 
@@ -386,12 +288,14 @@ class CommentStore:
             recent = s.execute(
                 select(CommentRow.id, CommentRow.text, CommentRow.created_at, CommentRow.state)
                 .where(CommentRow.author_id == reader_id, CommentRow.created_at >= since)
-                .order_by(CommentRow.created_at.desc()).limit(500)
+                .order_by(CommentRow.created_at.desc())
+                .limit(500)
             ).all()
             decided = s.execute(
                 select(CommentRow.id, CommentRow.text, CommentRow.created_at, CommentRow.state)
                 .where(CommentRow.author_id == reader_id, CommentRow.state.in_(("approved", "rejected")))
-                .order_by(CommentRow.created_at.desc()).limit(lookback)
+                .order_by(CommentRow.created_at.desc())
+                .limit(lookback)
             ).all()
         merged = {r.id: r for r in (*recent, *decided)}
         return [PriorComment(r.text, r.created_at, r.state) for r in merged.values()]
@@ -428,12 +332,16 @@ class CommentStore:
             cond.append(CommentRow.article_id == f.article_id)
         if f.author_id is not None:
             cond.append(CommentRow.author_id == f.author_id)
-        offset, size = _page_args(page, per_page)
+        offset, size = page_args(page, per_page)
         with self._sessions() as s:
             total = s.scalar(select(func.count()).select_from(CommentRow).where(*cond)) or 0
             rows = self._records(
                 s,
-                _select().where(*cond).order_by(CommentRow.created_at, CommentRow.id).offset(offset).limit(size),
+                select_records()
+                .where(*cond)
+                .order_by(CommentRow.created_at, CommentRow.id)
+                .offset(offset)
+                .limit(size),
             )
             return rows, int(total)
 
@@ -442,9 +350,9 @@ class CommentStore:
         with self._sessions() as s:
             return int(
                 s.scalar(
-                    select(func.count()).select_from(CommentRow).where(
-                        or_(CommentRow.state == "pending", CommentRow.appeal_state == "pending")
-                    )
+                    select(func.count())
+                    .select_from(CommentRow)
+                    .where(or_(CommentRow.state == "pending", CommentRow.appeal_state == "pending"))
                 )
                 or 0
             )

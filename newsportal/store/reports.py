@@ -120,7 +120,9 @@ class ReportStore:
         """我的举报: newest first, each with the outcome line."""
         per_page = max(1, min(per_page, MAX_PER_PAGE))
         with self._sessions() as s:
-            total = s.scalar(select(func.count()).select_from(ReportRow).where(ReportRow.reporter_id == reporter_id))
+            total = s.scalar(
+                select(func.count()).select_from(ReportRow).where(ReportRow.reporter_id == reporter_id)
+            )
             rows = s.scalars(
                 select(ReportRow)
                 .where(ReportRow.reporter_id == reporter_id)

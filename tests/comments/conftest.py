@@ -57,11 +57,18 @@ def build_env(store, locator=None, limits: LimitSettings = ROOMY) -> Env:
     made = [
         store.create_article(
             sample_draft(title=title, external_id=f"c-{i}"),
-            channel_id=ch.id, source_id=src.id, status=status, actor="t", now=T0 - timedelta(hours=1),
+            channel_id=ch.id,
+            source_id=src.id,
+            status=status,
+            actor="t",
+            now=T0 - timedelta(hours=1),
         )
         for i, (title, status) in enumerate(
-            [("海河新区开通智慧公交", ArticleStatus.PUBLISHED), ("滨海图书馆延长开放时间", ArticleStatus.PUBLISHED),
-             ("尚未发布的稿件", ArticleStatus.DRAFT)]
+            [
+                ("海河新区开通智慧公交", ArticleStatus.PUBLISHED),
+                ("滨海图书馆延长开放时间", ArticleStatus.PUBLISHED),
+                ("尚未发布的稿件", ArticleStatus.DRAFT),
+            ]
         )
     ]
     engine = store.engine

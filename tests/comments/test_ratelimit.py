@@ -29,15 +29,25 @@ def test_bad_limit_strings_fail_at_start_up():
 
 
 def test_settings_from_environment():
-    s = LimitSettings.from_env({"NEWSPORTAL_COMMENT_LIMIT_READER": "1/minute",
-                                "NEWSPORTAL_COMMENT_LIMITS_URL": "redis://127.0.0.1:6379/0"})
-    assert (s.per_reader, s.storage_url, s.per_ip) == ("1/minute", "redis://127.0.0.1:6379/0", LimitSettings().per_ip)
+    s = LimitSettings.from_env(
+        {
+            "NEWSPORTAL_COMMENT_LIMIT_READER": "1/minute",
+            "NEWSPORTAL_COMMENT_LIMITS_URL": "redis://127.0.0.1:6379/0",
+        }
+    )
+    assert (s.per_reader, s.storage_url, s.per_ip) == (
+        "1/minute",
+        "redis://127.0.0.1:6379/0",
+        LimitSettings().per_ip,
+    )
 
 
 @pytest.mark.redis
 def test_redis_storage_is_shared_between_limiters():
     need_redis()
-    settings = LimitSettings(per_reader="2/hour", storage_url=REDIS_URL, prefix=f"nptest-{uuid.uuid4().hex[:8]}")
+    settings = LimitSettings(
+        per_reader="2/hour", storage_url=REDIS_URL, prefix=f"nptest-{uuid.uuid4().hex[:8]}"
+    )
     one, two = PostLimiter(settings), PostLimiter(settings)
     try:
         one.hit_post(7, "4.4.4.4")

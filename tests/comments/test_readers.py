@@ -23,7 +23,12 @@ def test_login_forms_are_normalised():
     assert normalise_login(" Li.Na@Example.CN ") == "li.na@example.cn"
     assert normalise_login("+86 138-0013-8000") == "13800138000"
     assert normalise_login("１３８００１３８０００") == "13800138000"  # full-width digits
-    for bad, code in [("", "login_empty"), ("12345", "bad_login"), ("a@b", "bad_login"), (None, "login_empty")]:
+    for bad, code in [
+        ("", "login_empty"),
+        ("12345", "bad_login"),
+        ("a@b", "bad_login"),
+        (None, "login_empty"),
+    ]:
         with pytest.raises(BadInput) as info:
             normalise_login(bad)
         assert info.value.code == code and info.value.message_zh
@@ -50,7 +55,10 @@ def test_sign_up_stays_pending_until_an_operator_approves(env):
     assert dup.value.message_zh == "该账号已注册，请直接登录。"
     approved = env.readers.approve("WANG@example.cn", "cli:ops", later(2), "身份证件已核对")
     assert (approved.verification, approved.verified_by, approved.verified_at) == (
-        Verification.VERIFIED, "cli:ops", later(2))
+        Verification.VERIFIED,
+        "cli:ops",
+        later(2),
+    )
     assert env.readers.pending()[1] == 0
 
 
@@ -72,7 +80,11 @@ def test_a_pluggable_verifier_decides_at_sign_up(env):
 
 def test_login_session_logout_and_expiry(env):
     env.readers.sign_up("li@example.cn", "李读者", "海河晨报2026", later(0))
-    for login, pw in [("li@example.cn", "错误的密码123"), ("nobody@example.cn", "海河晨报2026"), ("???", "x")]:
+    for login, pw in [
+        ("li@example.cn", "错误的密码123"),
+        ("nobody@example.cn", "海河晨报2026"),
+        ("???", "x"),
+    ]:
         with pytest.raises(BadInput) as info:
             env.readers.log_in(login, pw, "1.2.3.4", later(1))
         assert info.value.message_zh == "账号或密码错误。"
@@ -100,7 +112,8 @@ def test_delete_needs_the_password(env):
 
 def test_login_attempts_are_rate_limited_per_ip(env):
     limited = ReaderService(
-        ReaderAccountStore(env.store.engine), hasher=CHEAP,
+        ReaderAccountStore(env.store.engine),
+        hasher=CHEAP,
         limiter=PostLimiter(LimitSettings(login_per_ip="3/hour")),
     )
     for _ in range(3):

@@ -13,14 +13,22 @@ from tests.comments.conftest import T0, later
 def test_review_first_reject_appeal_overturned_by_another_moderator(env):
     author, other = env.reader("甲"), env.reader("乙")
     c = env.comments.post(author, env.article, "公交线路开通后，上班方便了许多。", "1.2.3.4", later(1))
-    assert (c.state, c.visible, c.mode.value, c.nickname) == (CommentState.PENDING, False, "pre_review", author.nickname)
+    assert (c.state, c.visible, c.mode.value, c.nickname) == (
+        CommentState.PENDING,
+        False,
+        "pre_review",
+        author.nickname,
+    )
     assert env.comments.section(env.article, later(2)).count == 0  # 先审后发: nobody else sees it yet
     mine, _ = env.comments.my_comments(author)
     assert mine[0].status_zh == "审核中，通过后对他人可见"
 
     rejected = env.moderation.reject(c.id, 101, "off_topic", later(3))
     assert (rejected.state, rejected.removal.moderator_id, rejected.removal.reason) == (
-        CommentState.REJECTED, 101, Reason.OFF_TOPIC)
+        CommentState.REJECTED,
+        101,
+        Reason.OFF_TOPIC,
+    )
     mine, _ = env.comments.my_comments(author)
     assert mine[0].status_zh == "未通过审核（原因：无关内容），可申诉一次"
 
@@ -40,13 +48,19 @@ def test_review_first_reject_appeal_overturned_by_another_moderator(env):
     assert env.stores.comments.get(c.id).appeal.state is AppealState.PENDING  # nothing half-written
 
     restored = env.moderation.decide_appeal(c.id, 202, overturn=True, now=later(7), note="与文章相关")
-    assert (restored.state, restored.visible, restored.appeal.decided_by) == (CommentState.APPROVED, True, 202)
+    assert (restored.state, restored.visible, restored.appeal.decided_by) == (
+        CommentState.APPROVED,
+        True,
+        202,
+    )
     assert env.comments.section(env.article, later(8)).count == 1
     assert env.comments.my_comments(author)[0][0].status_zh == "已发布（申诉成功，已恢复）"
     trail = [(e.actor, e.action) for e in env.moderation.history(c.id)]
     assert trail == [
-        (f"reader:{author.id}", "posted_held"), ("moderator:101", "rejected"),
-        (f"reader:{author.id}", "appealed"), ("moderator:202", "appeal_overturned"),
+        (f"reader:{author.id}", "posted_held"),
+        ("moderator:101", "rejected"),
+        (f"reader:{author.id}", "appealed"),
+        ("moderator:202", "appeal_overturned"),
     ]
 
 
@@ -67,14 +81,17 @@ def test_approve_then_take_down_and_appeal_upheld(env):
     upheld = env.moderation.decide_appeal(c.id, 303, overturn=False, now=later(6), note="经复核维持")
     assert upheld.state is CommentState.REJECTED and upheld.appeal.state is AppealState.UPHELD
     assert env.comments.my_comments(author)[0][0].status_zh == (
-        "已被删除（原因：广告引流，含推广内容），申诉未通过：经复核维持")
+        "已被删除（原因：广告引流，含推广内容），申诉未通过：经复核维持"
+    )
 
 
 def test_post_review_path_shows_at_once_for_a_reader_in_good_standing(env):
     env.moderation.set_channel_mode(env.channel, "发后审")
     regular = env.reader("老读者", at=T0 - timedelta(days=40))
     for i in range(3):  # three approved comments make a 普通 reader, who skips the wait under 发后审
-        c = env.comments.post(regular, env.other_article, f"第{i}条看法：服务越来越好。", "1.2.3.4", later(i * 5))
+        c = env.comments.post(
+            regular, env.other_article, f"第{i}条看法：服务越来越好。", "1.2.3.4", later(i * 5)
+        )
         env.moderation.approve(c.id, 101, later(i * 5 + 1))
     assert env.comments.grade(regular, later(20)).value == "normal"
     shown = env.comments.post(regular, env.article, "希望夜间也能加开班次。", "1.2.3.4", later(30))
@@ -121,7 +138,8 @@ def test_report_upheld_removes_comment_and_every_reporter_sees_the_outcome(env):
     assert gone.state is CommentState.REJECTED and gone.removal.reason is Reason.RUMOUR
     for reporter in (r1, r2):
         assert env.comments.my_reports(reporter)[0][0].outcome_zh == (
-            "举报属实，这条跟贴已删除。感谢你的举报。说明：核实为不实信息")
+            "举报属实，这条跟贴已删除。感谢你的举报。说明：核实为不实信息"
+        )
     assert env.moderation.queue("reported")[1] == 0
     with pytest.raises(ModerationError) as done:
         env.moderation.decide_report(first.id, 202, upheld=False, now=later(6))

@@ -1,13 +1,13 @@
-"""Reading comments back: 热门/最新, threads with quotes, pagination, counts and the moderation queue filters."""
+"""Reading comments back: 热门/最新, threads with quotes, pagination, counts, moderation queue filters."""
 
 from datetime import timedelta
 
 import pytest
 
+from newsportal.comments.moderation import Mode
 from newsportal.comments.prechecks import Flag
 from newsportal.store.comments import NewComment, QueueFilter
-from newsportal.comments.moderation import Mode
-from tests.comments.conftest import T0, later
+from tests.comments.conftest import later
 
 
 def shown(env, author, article, text, minute, **kw):
@@ -35,7 +35,10 @@ def test_hot_latest_count_and_thread_page_with_quotes(env):
     assert [c.id for c in env.stores.comments.latest(env.article, limit=3)] == [reply2.id, reply.id, top3.id]
     section = env.comments.section(env.article, now)
     assert section.count == 5 and not section.closed and section.hot[0].ip_label == "广东"
-    assert env.stores.comments.counts([env.article, env.other_article]) == {env.article: 5, env.other_article: 0}
+    assert env.stores.comments.counts([env.article, env.other_article]) == {
+        env.article: 5,
+        env.other_article: 0,
+    }
 
     page = env.comments.thread_page(env.article, now, per_page=2)
     assert (page.total, page.pages, [t.top.id for t in page.items]) == (3, 2, [top3.id, new.id])
@@ -123,3 +126,24 @@ def test_ip_label_resolved_once_by_the_bundled_database(backend, tmp_path_factor
         dispose()
 
 
+def test_one_like_per_reader_is_a_database_rule(env):
+    from sqlalchemy.exc import IntegrityError
+    from sqlalchemy.orm import Session
+
+    from newsportal.store.tables_comments import CommentLikeRow
+
+    a, fan = env.reader(), env.reader()
+    c = shown(env, a, env.article, "数据库约束", 0)
+    env.comments.like(fan, c.id, later(1))
+    with Session(env.store.engine) as s, pytest.raises(IntegrityError):
+        s.add(CommentLikeRow(comment_id=c.id, reader_id=fan.id, created_at=later(2)))
+        s.commit()
+    assert env.stores.comments.get(c.id).likes == 1
+
+
+def test_operator_approves_by_id_or_account(env):
+    pending = env.reader(verified=False)
+    assert env.readers.approve(pending.id, "newsroom:7", later(1)).may_post
+    other = env.reader(verified=False)
+    refused = env.readers.refuse(other, "newsroom:7", later(1), "资料不全")
+    assert (refused.verification.value, refused.verification_note) == ("refused", "资料不全")

@@ -1,11 +1,10 @@
-"""Migration 0004_comments creates exactly what :mod:`newsportal.store.tables_comments` maps, on both databases."""
+"""Migration 0004_comments creates exactly what `tables_comments` maps, on both databases."""
 
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
 from sqlalchemy import inspect
 
 from newsportal.store.tables import Base
-
 from newsportal.store.tables_comments import COMMENT_TABLES
 
 
