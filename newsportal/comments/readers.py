@@ -197,11 +197,15 @@ class ReaderService:
         ensure_may_post(account)
         return account
 
-    def approve(self, reader: str | int | ReaderAccount, by: str, now: datetime, note: str = "") -> ReaderAccount:
+    def approve(
+        self, reader: str | int | ReaderAccount, by: str, now: datetime, note: str = ""
+    ) -> ReaderAccount:
         """An operator confirms the reader's identity (by login, account id or account); they may now post."""
         return self._decide(reader, Verification.VERIFIED, by, now, note)
 
-    def refuse(self, reader: str | int | ReaderAccount, by: str, now: datetime, note: str = "") -> ReaderAccount:
+    def refuse(
+        self, reader: str | int | ReaderAccount, by: str, now: datetime, note: str = ""
+    ) -> ReaderAccount:
         return self._decide(reader, Verification.REFUSED, by, now, note)
 
     def _decide(

@@ -10,7 +10,6 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Any
 
 from sqlalchemy import Select, select
 from sqlalchemy.orm import Session
@@ -170,7 +169,7 @@ def write_comment(session: Session, row: CommentRow, after: Comment, new_events:
         )
 
 
-def select_records() -> Select[Any]:
+def select_records() -> Select:  # type: ignore[type-arg]
     return select(CommentRow, ReaderAccountRow.nickname, ReaderAccountRow.deleted_at).outerjoin(
         ReaderAccountRow, ReaderAccountRow.id == CommentRow.author_id
     )

@@ -110,5 +110,5 @@ class CommentSettingsStore:
     def remove_banned_word(self, word: str) -> None:
         with transaction(self._sessions) as s:
             result = s.execute(delete(BannedWordRow).where(BannedWordRow.word == word))
-            if not result.rowcount:
+            if not getattr(result, "rowcount", 0):
                 raise RowMissing("no_word", f"违禁词表中没有「{word}」。")

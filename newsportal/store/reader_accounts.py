@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from enum import StrEnum
 
-from sqlalchemy import delete, func, select, update
+from sqlalchemy import ColumnElement, delete, func, select, update
 from sqlalchemy.exc import IntegrityError
 
 from newsportal.store.comments_common import (
@@ -158,7 +158,7 @@ class ReaderAccountStore:
     ) -> tuple[list[ReaderAccount], int]:
         """Live accounts, oldest first (the order an operator works through a pending list), and the total."""
         per_page = max(1, min(per_page, MAX_PER_PAGE))
-        cond = [ReaderAccountRow.deleted_at.is_(None)]
+        cond: list[ColumnElement[bool]] = [ReaderAccountRow.deleted_at.is_(None)]
         if verification is not None:
             cond.append(ReaderAccountRow.verification == verification.value)
         with self._sessions() as s:
@@ -265,7 +265,7 @@ class ReaderAccountStore:
                 .where(ReaderSessionRow.reader_account_id == reader_id, ReaderSessionRow.revoked.is_(False))
                 .values(revoked=True)
             )
-            return int(result.rowcount or 0)
+            return int(getattr(result, "rowcount", 0) or 0)
 
     def prune_sessions(self, now: datetime) -> int:
         """Drop expired and revoked sessions (run from a periodic job)."""
@@ -275,4 +275,4 @@ class ReaderAccountStore:
                     (ReaderSessionRow.expires_at <= now) | ReaderSessionRow.revoked.is_(True)
                 )
             )
-            return int(result.rowcount or 0)
+            return int(getattr(result, "rowcount", 0) or 0)
