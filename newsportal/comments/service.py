@@ -8,11 +8,14 @@ whether the comment is shown before review. The IP属地 is resolved once, here,
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
+from newsportal.comments.bans import Ban, is_active
 from newsportal.comments.credit import CreditThresholds, ReaderRecord, SkipPolicy, grade_reader
 from newsportal.comments.credit import Grade as Grade
+from newsportal.comments.errors import BadInput
 from newsportal.comments.moderation import (
     CommentState,
     delete_by_author,
@@ -22,7 +25,7 @@ from newsportal.comments.moderation import (
 )
 from newsportal.comments.posting import prepare_post
 from newsportal.comments.prechecks import BannedWords, PrecheckConfig
-from newsportal.comments.ranking import Page, ReplyTarget, Thread, reply_target
+from newsportal.comments.ranking import BadPage, Page, ReplyTarget, Thread, reply_target
 from newsportal.comments.ratelimit import PostLimiter
 from newsportal.comments.readers import ensure_may_post
 from newsportal.comments.reports import TargetKind, file_report
@@ -108,6 +111,11 @@ class CommentService:
     def thread_page(
         self, article_id: int, now: datetime, *, page: int = 1, per_page: int = 20, order: str = "latest"
     ) -> Page[Thread[CommentRecord]]:
+        """The full-thread page (``/comments/<article id>``); page below 1 or an unknown order is a 400."""
+        if page < 1:
+            raise BadPage("bad_page", "页码须为正整数。")
+        if order not in ("latest", "hot"):
+            raise BadInput("bad_order", "排序只能是「最新」或「最热」。")
         self._article(article_id)
         return self.stores.comments.thread_page(
             article_id,
@@ -118,16 +126,20 @@ class CommentService:
             half_life=self.policy.hot_half_life,
         )
 
-    def record(self, account: ReaderAccount, now: datetime) -> ReaderRecord:
+    def record(
+        self, account: ReaderAccount, now: datetime, bans: Sequence[Ban] | None = None
+    ) -> ReaderRecord:
+        """The reader's record for credit grading (``bans`` when the caller already has them)."""
         approved, rejected = self.stores.comments.decided_counts(account.id)
-        bans = [b.ban for b in self.stores.bans.for_reader(account.id)]
+        if bans is None:
+            bans = [b.ban for b in self.stores.bans.for_reader(account.id)]
         return ReaderRecord(
             account_created_at=account.created_at,
             approved=approved,
             rejected=rejected,
             upheld_reports=self.stores.reports.upheld_against(account.id),
             bans_total=len(bans),
-            banned_now=any(b.starts_at <= now < b.effective_end for b in bans),
+            banned_now=any(is_active(b, now) for b in bans),
         )
 
     def grade(self, account: ReaderAccount, now: datetime) -> Grade:
@@ -180,14 +192,15 @@ class CommentService:
         target = self._reply_target(account, article_id, reply_to) if reply_to is not None else None
         p = self.policy
         cfg = p.prechecks or PrecheckConfig()
+        bans = [b.ban for b in self.stores.bans.for_reader(account.id)]
         prepared = prepare_post(
             text,
             reader_id=account.id,
             thread=thread,
             channel_mode=settings.channel_mode(info.channel_id),
-            record=self.record(account, now),
+            record=self.record(account, now, bans),
             history=self.stores.comments.history(account.id, now - cfg.repeat_window, cfg.record_lookback),
-            bans=[b.ban for b in self.stores.bans.for_reader(account.id)],
+            bans=bans,
             banned_words=BannedWords(e.word for e in settings.banned_words()),
             now=now,
             text_rules=p.text_rules,

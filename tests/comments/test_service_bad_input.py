@@ -230,3 +230,11 @@ def test_hostile_nickname_and_login_are_refused_or_cleaned(env):
             assert exc.code in ("bad_nickname", "reserved_nickname")
         else:
             assert "<" not in account.nickname and ">" not in account.nickname
+
+
+def test_bad_thread_page_requests(env):
+    t = env.comments.thread_page
+    refused(env, lambda: t(env.article, later(1), page=0), "bad_page", 400, "正整数")
+    refused(env, lambda: t(env.article, later(1), order="random"), "bad_order", 400, "排序")
+    refused(env, lambda: t(env.draft_article, later(1)), "no_article", 404, "尚未发布")
+    assert t(env.article, later(1), page=5).items == ()
