@@ -33,7 +33,8 @@ SNIFF_BYTES = 8192
 
 _ALIASES = {
     "gb2312": "gb18030", "gbk": "gb18030", "cp936": "gb18030", "x-gbk": "gb18030", "gb_2312-80": "gb18030",
-    "euc-cn": "gb18030", "csgb2312": "gb18030", "chinese": "gb18030", "ms936": "gb18030", "windows-936": "gb18030",
+    "euc-cn": "gb18030", "csgb2312": "gb18030", "chinese": "gb18030", "ms936": "gb18030",
+    "windows-936": "gb18030",
     "gb18030": "gb18030", "gb-18030": "gb18030",
     "big5": "big5hkscs", "big-5": "big5hkscs", "x-x-big5": "big5hkscs", "cn-big5": "big5hkscs",
     "csbig5": "big5hkscs", "big5-hkscs": "big5hkscs", "big5hkscs": "big5hkscs", "cp950": "cp950",
