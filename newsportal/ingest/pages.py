@@ -113,7 +113,8 @@ def _to_html(blocks: list[tuple[str, str | list[str]]]) -> str:
     for kind, value in blocks:
         if isinstance(value, list):
             if kind == "list":
-                out.append("<ul>" + "".join(f"<li>{html.escape(v, quote=False)}</li>" for v in value) + "</ul>")
+                items = "".join(f"<li>{html.escape(v, quote=False)}</li>" for v in value)
+                out.append(f"<ul>{items}</ul>")
             else:
                 out.append("".join(f"<p>{html.escape(v, quote=False)}</p>" for v in value))
         elif kind == "h2":
@@ -166,7 +167,8 @@ def _first_paragraph(blocks: list[tuple[str, str | list[str]]]) -> str:
 
 def _published(tree: lxml.html.HtmlElement, fallback: str | None) -> datetime | None:
     for name in _DATE_META:
-        for value in tree.xpath(f"//meta[@property='{name}' or @name='{name}' or @itemprop='{name}']/@content"):
+        query = f"//meta[@property='{name}' or @name='{name}' or @itemprop='{name}']/@content"
+        for value in tree.xpath(query):
             when = _parse_time(value)
             if when:
                 return when
@@ -239,7 +241,8 @@ def extract_page(data: bytes | str, *, url: str, content_type: str | None = None
     byline = credits.byline or normalise_text(doc.author or (author_meta[0] if author_meta else ""))
     return PageItem(
         url=url, guid=_canonical(tree, url), title=title, body_html=body_html,
-        summary=normalise_text(doc.description or "") or _first_paragraph(blocks)[:SUMMARY_CHARS], byline=byline,
+        summary=normalise_text(doc.description or "") or _first_paragraph(blocks)[:SUMMARY_CHARS],
+        byline=byline,
         editor=credits.editor, source_name=credits.source_name, published_at=_published(tree, doc.date),
         content_hash=content_hash(title, body_html),
     )
