@@ -70,6 +70,7 @@ class IngestItem:
     tags: tuple[str, ...] = ()
     language: str = "zh"
     status: PubStatus = "usable"
+    embargoed_until: datetime | None = None  # ninjs ``embargoed``: hold until then
     content_hash: str = field(default="")
 
     def __post_init__(self) -> None:
