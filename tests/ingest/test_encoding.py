@@ -6,8 +6,8 @@ import pytest
 
 from newsportal.ingest.encoding import (
     UndecodableError,
-    decode_bytes,
     declared_charsets,
+    decode_bytes,
     normalise_charset,
     strip_xml_declaration,
 )
