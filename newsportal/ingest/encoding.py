@@ -103,10 +103,21 @@ def declared_charsets(data: bytes, content_type: str | None = None) -> list[tupl
     return found
 
 
+def _decode_allowing_cut_end(data: bytes, name: str) -> str:
+    """Strict decode, except that a multibyte character cut off by the end of the data is dropped: a
+    truncated download must still decode so the feed parser can report it as truncated."""
+    try:
+        return data.decode(name)
+    except UnicodeDecodeError as exc:
+        if exc.start >= len(data) - 4 and ("end of data" in exc.reason or "incomplete" in exc.reason):
+            return data[: exc.start].decode(name)
+        raise
+
+
 def _strict(data: bytes, codec: str) -> str | None:
     for name in (codec, *_FALLBACK.get(codec, ())):
         try:
-            text = data.decode(name)
+            text = _decode_allowing_cut_end(data, name)
         except (UnicodeDecodeError, LookupError):
             continue
         # U+FFFD means the bytes were not in this charset; private-use characters are what GB18030 and

@@ -118,8 +118,8 @@ def _entry_to_item(entry: Any) -> FeedItem:
     return FeedItem(
         guid=guid, url=link, title=title, summary=summary_text[:SUMMARY_CHARS], body_html=body_html,
         author=normalise_text(entry.get("author", "")),
-        published_at=_utc(entry.get("published_parsed")) or _utc(entry.get("updated_parsed")),
-        updated_at=_utc(entry.get("updated_parsed")),
+        published_at=_utc(dict.get(entry, "published_parsed")) or _utc(dict.get(entry, "updated_parsed")),
+        updated_at=_utc(dict.get(entry, "updated_parsed")),
         categories=tuple(c for c in categories if c), content_hash=content_hash(title, body_html),
     )
 

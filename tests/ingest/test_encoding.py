@@ -120,3 +120,12 @@ def test_binary_garbage_is_refused() -> None:
 
 def test_xml_declaration_is_stripped_after_decoding() -> None:
     assert strip_xml_declaration('<?xml version="1.0" encoding="gbk"?>\n<rss/>') == "<rss/>"
+
+
+@pytest.mark.parametrize("codec", ["utf-8", "gb18030"])
+def test_download_cut_inside_a_character_still_decodes(codec: str) -> None:
+    data = "<rss><channel><title>江州日报</title>".encode(codec)[:-8]  # ends inside 报 or </title>
+    cut = "<rss><channel><title>江州日报".encode(codec)[:-1]
+    for chunk in (data, cut):
+        decoded = decode_bytes(chunk, f"text/xml; charset={codec}")
+        assert decoded.text.startswith("<rss><channel><title>江州")
