@@ -187,17 +187,20 @@ def decode_bytes(data: bytes, content_type: str | None = None) -> Decoded:
         return Decoded(utf8, "utf-8", where, names)
     if survivors:
         # A wrong legacy declaration can still decode strictly (GBK bytes read as Big5 give real but
-        # meaningless characters), so the declared charsets compete with the other CJK families on
-        # charset-normalizer's mess score; a declared one wins whenever its family is the best.
+        # meaningless characters), so the declared charsets are checked against the other CJK families with
+        # charset-normalizer: a declared charset stands unless its decoding is so messy that the detector
+        # drops it from its list of plausible matches (short texts keep their declaration).
         isolation = list(dict.fromkeys([codec for _, codec, _ in survivors] + list(_CJK_FAMILIES)))
-        picked = _detect(data, only=isolation)
-        if picked is None:
-            where, codec, text = survivors[0]
-            return Decoded(text, codec, where, names)
+        matches = charset_normalizer.from_bytes(data, cp_isolation=isolation)
+        plausible = {_family(normalise_charset(m.encoding) or m.encoding) for m in matches}
         for where, codec, text in survivors:
-            if _family(codec) == _family(picked[1]):
+            if not plausible or _family(codec) in plausible:
                 return Decoded(text, codec, where, names)
-        return Decoded(picked[0], picked[1], "detected", names)
+        picked = _detect(data, only=isolation)
+        if picked is not None:
+            return Decoded(picked[0], picked[1], "detected", names)
+        where, codec, text = survivors[0]
+        return Decoded(text, codec, where, names)
     detected = _detect(data)
     if detected is None:
         raise UndecodableError("undecodable", "无法识别内容的字符编码，可能不是文本")

@@ -11,7 +11,9 @@ from datetime import datetime, timedelta
 from newsportal.ingest.feeds import ParsedFeed, parse_feed
 
 PLACES = ["滨江新区", "老城区", "江北街道", "高新园区", "南湖社区", "东站片区", "西山镇", "临江村"]
-SUBJECTS = ["社区食堂", "公交线路", "口袋公园", "夜间图书馆", "旧楼加装电梯", "菜市场改造", "学校操场", "河道步道"]
+SUBJECTS = [
+    "社区食堂", "公交线路", "口袋公园", "夜间图书馆", "旧楼加装电梯", "菜市场改造", "学校操场", "河道步道",
+]
 ACTIONS = ["正式启用", "完成改造", "开始试运行", "征集居民意见", "延长开放时间", "新增服务项目"]
 PARAGRAPHS = [
     "{place}的{subject}{action}，附近居民在第一天就排起了队。",

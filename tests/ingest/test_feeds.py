@@ -72,8 +72,10 @@ def test_atom_resolves_relative_links_and_keeps_both_times() -> None:
 
 
 def test_big5_feed_declared_only_in_the_header(partner) -> None:
-    feed = _serve_and_parse(partner, render("harbour_weekly.rss.xml").encode("big5"), "text/xml; charset=big5")
-    assert [i.title for i in feed.items] == ["港灣社區圖書館週末延長開放", "碼頭夜市重新開放 攤販數量增至六十個"]
+    data = render("harbour_weekly.rss.xml").encode("big5")
+    feed = _serve_and_parse(partner, data, "text/xml; charset=big5")
+    titles = [i.title for i in feed.items]
+    assert titles == ["港灣社區圖書館週末延長開放", "碼頭夜市重新開放 攤販數量增至六十個"]
     assert feed.encoding in ("big5hkscs", "cp950")
 
 
