@@ -82,7 +82,8 @@ def test_canonical_link_on_the_same_site_is_the_guid() -> None:
 
 
 def test_script_and_iframe_heavy_body_keeps_only_text() -> None:
-    hostile = '<p onmouseover="steal()">据了解，<img src=x onerror="alert(1)"><a href="javascript:x()">链接</a>'
+    hostile = ('<p onmouseover="steal()">据了解，<img src=x onerror="alert(1)">'
+               '<a href="javascript:x()">链接</a>')
     html = render("article_page.html", meta="").replace("<p>据了解，", hostile)
     page = extract_page(html, url=ARTICLE_URL)
     for bad in ("onmouseover", "onerror", "javascript:", "alert(", "<img"):
