@@ -111,8 +111,10 @@ def test_missing_required_fields() -> None:
 
 
 def test_portal_needs_a_headline_and_a_body() -> None:
-    assert _problems(_with(V2, headlines=[], bodies=None)) == {"$.headlines": "缺少标题", "$.bodies": "缺少正文"}
-    assert _problems(_with(V1, headline=None, body_text=None)) == {"$.headline": "缺少标题", "$.body_html": "缺少正文"}
+    v2 = _problems(_with(V2, headlines=[], bodies=None))
+    assert v2 == {"$.headlines": "缺少标题", "$.bodies": "缺少正文"}
+    v1 = _problems(_with(V1, headline=None, body_text=None))
+    assert v1 == {"$.headline": "缺少标题", "$.body_html": "缺少正文"}
 
 
 def test_pictures_are_not_articles() -> None:
@@ -143,7 +145,8 @@ def test_every_problem_is_reported_at_once() -> None:
 
 
 def test_body_that_is_only_script_is_refused() -> None:
-    data = _with(V2, bodies=[{"contenttype": "text/html", "value": "<script>alert(1)</script><iframe></iframe>"}])
+    hostile = "<script>alert(1)</script><iframe></iframe>"
+    data = _with(V2, bodies=[{"contenttype": "text/html", "value": hostile}])
     assert _problems(data) == {"$.bodies": "正文清理后为空（只含脚本或不允许的标签）"}
 
 
