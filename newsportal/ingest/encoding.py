@@ -180,11 +180,8 @@ def decode_bytes(data: bytes, content_type: str | None = None) -> Decoded:
             survivors.append((where, _codec_used(data, codec), text))
     utf8 = _strict(data, "utf-8")
     if utf8 is not None:
-        where: Source = "utf8"
-        for src, codec, _ in survivors:
-            if codec == "utf-8":
-                where = src
-        return Decoded(utf8, "utf-8", where, names)
+        decided: Source = next((src for src, codec, _ in survivors if codec == "utf-8"), "utf8")
+        return Decoded(utf8, "utf-8", decided, names)
     if survivors:
         # A wrong legacy declaration can still decode strictly (GBK bytes read as Big5 give real but
         # meaningless characters), so the declared charsets are checked against the other CJK families with

@@ -130,7 +130,7 @@ def _problems(error: ValidationError) -> list[FieldProblem]:
         return [FieldProblem(_join(path, k), problem, "unknown_field") for k in extra]
     if kind == "type":
         wanted = error.validator_value if isinstance(error.validator_value, list) else [error.validator_value]
-        names = "或".join(_TYPE_NAMES.get(t, t) for t in wanted)
+        names = "或".join(_TYPE_NAMES.get(str(t), str(t)) for t in wanted)
         return [FieldProblem(path, f"类型错误：应为{names}", "type")]
     if kind == "enum":
         allowed = "、".join(str(v) for v in error.validator_value)

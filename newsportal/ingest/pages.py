@@ -19,6 +19,7 @@ from zoneinfo import ZoneInfo
 import lxml.html
 import trafilatura
 from lxml import etree
+from trafilatura.settings import Document
 
 from newsportal.ingest.encoding import decode_bytes, strip_xml_declaration
 from newsportal.ingest.items import IngestError, IngestItem, content_hash, normalise_text
@@ -227,7 +228,7 @@ def extract_page(data: bytes | str, *, url: str, content_type: str | None = None
         tree, url=url, with_metadata=True, include_comments=False, include_formatting=True,
         include_tables=True, include_images=False, prune_xpath=_PRUNE,
     )
-    if doc is None or doc.body is None:
+    if not isinstance(doc, Document) or doc.body is None:
         raise PageError("not_article", "网页中没有找到正文")
     blocks, credits = _strip_boilerplate(_blocks(doc.body))
     body_html = _to_html(blocks)
