@@ -158,3 +158,13 @@ def test_generated_500_item_feed_parses_completely() -> None:
     assert feed.items[0].title == "滨江新区社区食堂正式启用（第1期）"
     assert feed.items[499].published_at is not None
     assert all("<p>" in i.body_html for i in feed.items)
+
+
+def test_entity_expansion_bomb_is_not_expanded() -> None:
+    entities = "".join(
+        f'<!ENTITY {chr(98 + i)} "' + f"&{chr(97 + i)};" * 10 + '">' for i in range(9))
+    doc = ('<?xml version="1.0"?><!DOCTYPE rss [<!ENTITY a "江州江州江州江州江州">' + entities + "]>"
+           '<rss version="2.0"><channel><title>t</title><item><title>&j;</title><guid>g</guid>'
+           "<description>正文</description></item></channel></rss>")
+    feed = parse_feed(doc.encode())
+    assert len(feed.items[0].title) < 100

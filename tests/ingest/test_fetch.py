@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gzip
 import random
 import socket
 from datetime import datetime
@@ -110,6 +111,15 @@ def test_declared_length_over_the_cap_is_refused_before_reading(partner: Partner
 
 def test_undeclared_endless_body_is_cut_while_streaming(partner: PartnerServer) -> None:
     url = partner.add("/endless.xml", Route(endless=50 * 1024 * 1024))
+    with Fetcher(FAST) as fetcher:
+        error = _fetch_error(fetcher, url)
+    assert error.reason == "too_large"
+
+
+def test_compressed_body_is_capped_after_decompression(partner: PartnerServer) -> None:
+    bomb = gzip.compress(b"<item>" + b"0" * (4 * FAST.max_bytes) + b"</item>")
+    assert len(bomb) < FAST.max_bytes
+    url = partner.add("/bomb.xml", Route(bomb, headers={"Content-Encoding": "gzip"}))
     with Fetcher(FAST) as fetcher:
         error = _fetch_error(fetcher, url)
     assert error.reason == "too_large"
