@@ -182,9 +182,10 @@ def _published(tree: lxml.html.HtmlElement, fallback: str | None) -> datetime | 
         if when:
             return when
     head_text = " ".join(tree.xpath("//body//text()")[:80])
-    match = _DATETIME.search(head_text)
-    if match and match.group(4):
-        return _from_match(match)
+    # the first date *with* a time: a bare date near the top is usually the site's "today" clock
+    for match in _DATETIME.finditer(head_text):
+        if match.group(4):
+            return _from_match(match)
     return _parse_time(fallback) if fallback else None
 
 

@@ -120,3 +120,10 @@ def test_list_page_links_with_a_configured_pattern() -> None:
 
 def test_list_page_that_is_not_html_yields_nothing() -> None:
     assert links_from_list_page("", "http://partner.test/news/") == []
+
+
+def test_site_clock_without_a_time_is_not_taken_for_the_publication_time() -> None:
+    html = render("harbour_page.html", meta="").replace(
+        '<div class="menu">', '<div class="menu"><span>2026年12月2日 星期三</span>')
+    page = extract_page(html, url="http://partner.test/harbour/2026/1127.html")
+    assert page.published_at == datetime(2026, 11, 27, 11, 0)
