@@ -13,11 +13,13 @@ every entry that has a title and an identity; the rest are reported in ``skipped
 from __future__ import annotations
 
 import calendar
+import html
 import io
 import re
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
+from urllib.parse import urljoin
 
 import feedparser
 
@@ -30,6 +32,7 @@ SUMMARY_CHARS = 300
 _ROOT = re.compile(r"<(?!\?|!)([A-Za-z_][\w.:-]*)")
 _COMMENT_OR_PI = re.compile(r"<!--.*?-->|<\?.*?\?>|<!DOCTYPE[^>]*>", re.S | re.I)
 _FEED_ROOTS = {"rss", "feed", "rdf:rdf", "rdf"}
+_LINK_ATTR = re.compile(r'\b(href|src)="([^"]*)"')
 
 
 class FeedError(IngestError):
@@ -98,7 +101,19 @@ def _utc(parsed: Any) -> datetime | None:
         return None
 
 
-def _entry_to_item(entry: Any) -> FeedItem:
+def _absolute_links(body_html: str, base_url: str | None) -> str:
+    """Resolve relative ``href``/``src`` in sanitized HTML (nh3 always writes double-quoted attributes)."""
+    if not base_url:
+        return body_html
+
+    def resolve(match: re.Match[str]) -> str:
+        target = urljoin(base_url, html.unescape(match.group(2)))
+        return f'{match.group(1)}="{html.escape(target)}"'
+
+    return _LINK_ATTR.sub(resolve, body_html)
+
+
+def _entry_to_item(entry: Any, base_url: str | None) -> FeedItem:
     title = normalise_text(html_to_text(entry.get("title", "")))
     contents = entry.get("content") or []
     html_parts = [c.get("value", "") for c in contents if "html" in (c.get("type") or "text/html")]
@@ -107,11 +122,13 @@ def _entry_to_item(entry: Any) -> FeedItem:
     if not raw_body:
         raw_body = raw_summary if "<" in raw_summary else "".join(
             f"<p>{line}</p>" for line in raw_summary.splitlines() if line.strip())
-    body_html = sanitize_html(raw_body)
+    body_html = _absolute_links(sanitize_html(raw_body), base_url)
     summary_text = normalise_text(html_to_text(sanitize_html(raw_summary))) if raw_summary else ""
     if not summary_text:
         summary_text = normalise_text(html_to_text(body_html))
     link = entry.get("link") or None
+    if link and base_url:
+        link = urljoin(base_url, link)
     guid = (entry.get("id") or link or "").strip()
     categories = tuple(dict.fromkeys(
         normalise_text(t.get("term") or t.get("label") or "") for t in entry.get("tags", []) or []))
@@ -134,9 +151,9 @@ def parse_feed_text(text: str, *, base_url: str | None = None, encoding: str = "
         raise FeedError("not_a_feed", f"这不是 RSS/Atom 订阅源（根元素是 <{root}>），可能是网页或错误页")
     if not root:
         raise FeedError("not_a_feed", "这不是 RSS/Atom 订阅源：找不到 XML 根元素")
+    # No content-location: feedparser would resolve ``<guid>`` values against it as if they were URLs, and a
+    # guid must stay exactly as the partner wrote it. Links are resolved here instead.
     headers = {"content-type": "application/xml; charset=utf-8"}
-    if base_url:
-        headers["content-location"] = base_url
     parsed = feedparser.parse(io.BytesIO(text.encode("utf-8")), response_headers=headers)
     warning = ""
     if parsed.get("bozo"):
@@ -153,7 +170,7 @@ def parse_feed_text(text: str, *, base_url: str | None = None, encoding: str = "
     seen: set[str] = set()
     for index, entry in enumerate(parsed.entries):
         try:
-            item = _entry_to_item(entry)
+            item = _entry_to_item(entry, base_url)
         except BodyTooLarge as exc:
             skipped.append(SkippedEntry(index, entry.get("id", ""), str(exc)))
             continue

@@ -168,3 +168,16 @@ def test_entity_expansion_bomb_is_not_expanded() -> None:
            "<description>正文</description></item></channel></rss>")
     feed = parse_feed(doc.encode())
     assert len(feed.items[0].title) < 100
+
+
+def test_guids_stay_as_written_while_links_resolve_against_the_feed_url() -> None:
+    absolute = "<link>http://partner.test/news/2026/11/28/lib-hours.html</link>"
+    text = render("city_daily.rss.xml").replace(absolute, "<link>2026/11/28/lib-hours.html</link>")
+    text = text.replace("<p>馆长表示", '<p><a href="/news/more.html">馆长</a>表示')
+    feed = parse_feed_text(text, base_url="http://mirror.partner.test/news/feed.xml")
+    first = feed.items[0]
+    assert first.guid == "jzrb-20261128-0001"
+    assert first.url == "http://mirror.partner.test/news/2026/11/28/lib-hours.html"
+    assert 'href="http://mirror.partner.test/news/more.html"' in first.body_html
+    youth = parse_feed((FIXTURES / "partly_broken.rss.xml").read_bytes(), base_url="http://partner.test/youth/rss")
+    assert [i.guid for i in youth.items] == ["youth-1", "youth-3"]
