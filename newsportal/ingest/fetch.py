@@ -15,7 +15,9 @@ source's health record) and a Chinese message (for the newsroom), never in a hun
 
 from __future__ import annotations
 
+import ipaddress
 import random
+import socket
 import time
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
@@ -44,6 +46,7 @@ BAD_REDIRECT = "bad_redirect"
 CONNECTION = "connection"
 PROTOCOL = "protocol"
 BAD_URL = "bad_url"
+BLOCKED_ADDRESS = "blocked_address"
 
 _MESSAGES = {
     TIMEOUT: "请求超时：对方服务器响应过慢",
@@ -54,6 +57,7 @@ _MESSAGES = {
     CONNECTION: "无法连接对方服务器",
     PROTOCOL: "对方服务器的响应不完整或不符合 HTTP 协议",
     BAD_URL: "地址无效，只支持 http 和 https",
+    BLOCKED_ADDRESS: "目标是内网或本机地址，已拒绝访问",
 }
 
 
@@ -97,6 +101,10 @@ class FetchLimits:
     total_timeout: float = 60.0  # the whole fetch, redirects included
     max_bytes: int = 10 * 1024 * 1024
     max_redirects: int = 5
+    # Production sets this: a source URL or a redirect must not reach loopback, private or link-local
+    # addresses (cloud metadata, the database). Off by default because tests and the embedded set-up
+    # serve partners from 127.0.0.1.
+    block_private: bool = False
 
 
 def _retry_after(value: str | None, now: datetime) -> float | None:
@@ -111,6 +119,20 @@ def _retry_after(value: str | None, now: datetime) -> float | None:
     except (TypeError, ValueError, IndexError):
         return None
     return max(0.0, (when - now).total_seconds())
+
+
+def _is_internal(host: str, port: int) -> bool:
+    """True when any address the host resolves to is not a public one (unresolvable hosts pass: the
+    request then fails as a connection error with its own reason)."""
+    try:
+        infos = socket.getaddrinfo(host, port, proto=socket.IPPROTO_TCP)
+    except (socket.gaierror, UnicodeError):
+        return False
+    for info in infos:
+        address = ipaddress.ip_address(info[4][0])
+        if not address.is_global or address.is_multicast:
+            return True
+    return False
 
 
 class Fetcher:
@@ -167,6 +189,8 @@ class Fetcher:
         parts = urlsplit(url)
         if parts.scheme not in ("http", "https") or not parts.hostname:
             raise FetchError(BAD_URL, url=url)
+        if self.limits.block_private and _is_internal(parts.hostname, parts.port or 80):
+            raise FetchError(BLOCKED_ADDRESS, url=url)
 
     def _one(self, url: str, headers: dict[str, str], deadline: float
              ) -> tuple[int, dict[str, str], bytes, str | None]:

@@ -31,6 +31,10 @@ class IngestError(Exception):
         self.reason = reason
         self.message = message
 
+    @property
+    def reason_code(self) -> str:
+        return self.reason
+
 
 def normalise_text(value: str | None) -> str:
     """NFC, collapse whitespace: the form titles and bylines are compared and stored in."""

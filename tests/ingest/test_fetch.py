@@ -196,3 +196,13 @@ def test_jitter_is_deterministic_for_a_seed_and_differs_between_seeds() -> None:
 def test_retry_after_is_honoured_up_to_the_cap() -> None:
     assert _backoff().delay(1, interval=900, retry_after=1800) == 1800
     assert _backoff().delay(1, interval=900, retry_after=86400) == 3600
+
+
+@pytest.mark.parametrize("host", ["127.0.0.1", "localhost", "10.0.0.8", "169.254.169.254", "[::1]"])
+def test_internal_addresses_are_refused_when_blocking_is_on(host: str) -> None:
+    limits = FetchLimits(connect_timeout=0.5, read_timeout=0.5, total_timeout=1.0, block_private=True)
+    with Fetcher(limits) as fetcher:
+        error = _fetch_error(fetcher, f"http://{host}/feed.xml")
+    assert error.reason == "blocked_address"
+    assert error.reason_code == "blocked_address"
+
