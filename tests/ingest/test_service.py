@@ -1,4 +1,4 @@
-"""The ingest service end to end: partner HTTP server → fetch/parse → real publish flow → store (both backends)."""
+"""The ingest service end to end: partner HTTP server → fetch/parse → real publish flow → store (both DBs)."""
 
 from __future__ import annotations
 
@@ -15,7 +15,7 @@ from newsportal.ingest.ninjs import NinjsInvalid
 from newsportal.ingest.outcomes import SourceConfigError, Unauthorized
 from newsportal.ingest.service import IngestService
 from tests.ingest.conftest import fixture_text, render
-from tests.ingest.partner_server import PartnerServer, Route
+from tests.ingest.partner_server import Route
 from tests.ingest.service_kit import ATOM, LIMITS, T0, Clock, atom, build_service, bus_entry, library_entry
 
 
@@ -65,7 +65,8 @@ def test_same_guid_updates_the_article_and_older_copies_do_not_roll_back(portal,
     source = service.add_feed("jz-daily", url, trusted=True)
     (first,) = service.poll_due("p1")
     article_id = first.items[0].article_id
-    corrected = library_entry(title="更正：江州市图书馆周末延长开放至晚九点半", updated=T0 - timedelta(minutes=30))
+    corrected = library_entry(title="更正：江州市图书馆周末延长开放至晚九点半",
+                              updated=T0 - timedelta(minutes=30))
     partner.add("/f.xml", Route(atom([corrected]), headers=ATOM))
     clock.advance(seconds=source.interval_seconds)
     (second,) = service.poll_due("p1")
@@ -154,7 +155,8 @@ def test_failures_back_off_with_jitter_and_recover(portal, partner, service, clo
 
 
 def test_a_broken_source_never_stops_the_others(portal, partner, service):
-    partner.add("/html.xml", Route(fixture_text("not_found_page.html").encode(), headers={"Content-Type": "text/html"}))
+    html_page = fixture_text("not_found_page.html").encode()
+    partner.add("/html.xml", Route(html_page, headers={"Content-Type": "text/html"}))
     partner.add("/cut.xml", Route(atom([library_entry()])[:-40], headers=ATOM))
     partner.add("/slow.xml", Route(atom([bus_entry()]), delay=1.5))
     partner.add("/good.xml", Route(atom([bus_entry()]), headers=ATOM))
@@ -164,8 +166,8 @@ def test_a_broken_source_never_stops_the_others(portal, partner, service):
     service.add_feed("f-refused", "http://127.0.0.1:9/feed.xml")  # nothing listens on port 9
     polls = {p.source_key: p for p in service.poll_due("p1")}
     reasons = {k: p.error_reason for k, p in polls.items()}
-    assert reasons == {"a-html": "not_a_feed", "b-cut": "truncated", "c-slow": "timeout", "d-gone": "http_404",
-                       "e-good": None, "f-refused": "connection"}
+    assert reasons == {"a-html": "not_a_feed", "b-cut": "truncated", "c-slow": "timeout",
+                       "d-gone": "http_404", "e-good": None, "f-refused": "connection"}
     assert [i.action for i in polls["e-good"].items] == ["created"]
     assert [a.title for a in articles(portal)] == ["江北街道新开一条社区微循环公交"]  # nothing half-written
     for health in (h for s in service.list_sources() for h in [s.health]):
