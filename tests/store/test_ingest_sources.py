@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import datetime, timedelta
+from typing import Any
 
 import pytest
 
@@ -24,7 +25,7 @@ def repo(store) -> IngestSources:
 
 def _feed(repo: IngestSources, key: str = "jz-daily", **over):
     partner = repo.ensure_media_source(key, "江州晨报")
-    fields = dict(channel_slug="domestic", now=T0, url=f"http://partner.test/{key}.xml")
+    fields: dict[str, Any] = dict(channel_slug="domestic", now=T0, url=f"http://partner.test/{key}.xml")
     fields.update(over)
     return repo.add(partner.id, "feed", **fields)
 
