@@ -38,7 +38,7 @@ from newsportal.ingest.outcomes import (
 )
 from newsportal.ingest.pages import extract_page
 from newsportal.ingest.poll import PollOutcome, Refused, poll_feed, poll_pages
-from newsportal.store.ingest_sources import IngestSource, IngestSources, PollRecord
+from newsportal.store.ingest_sources import IngestedItem, IngestSource, IngestSources, ItemMatch, PollRecord
 from newsportal.timeutil import utcnow
 
 log = logging.getLogger(__name__)
@@ -90,7 +90,9 @@ class IngestService(SourceAdmin):
 
     def poll_now(self, source: IngestSource, me: str, now: datetime | None = None) -> SourcePoll | None:
         """An operator's "poll now": ignores the schedule, never a live lease (None if another poller has
-        the source right now)."""
+        the source right now, or it is a push source)."""
+        if source.kind == "ninjs":
+            return None
         return self._claim_and_poll(source.id, me, now or self.clock(), force=True)
 
     def _claim_and_poll(self, ingest_source_id: int, me: str, now: datetime, *,
@@ -195,8 +197,7 @@ class IngestService(SourceAdmin):
         if match is not None:
             stored = match.item
             if stored.content_hash == item.content_hash:
-                keep = stored if match.by != "guid" else None
-                self._remember(source, item, stored.article_id, now, keep=keep)
+                self._remember(source, item, stored.article_id, now, keep=stored)
                 return ItemResult(item.guid, "unchanged", stored.article_id)
             if newest is not None and stored.newest_time is not None and newest < stored.newest_time:
                 self.repo.touch_item(stored.id, now)
@@ -212,7 +213,8 @@ class IngestService(SourceAdmin):
         self._remember(source, item, article.id, now)
         return ItemResult(item.guid, "updated" if match else "created", article.id)
 
-    def _withdraw_or_hold(self, source: IngestSource, item: IngestItem, match, now: datetime) -> ItemResult:
+    def _withdraw_or_hold(self, source: IngestSource, item: IngestItem, match: ItemMatch | None,
+                          now: datetime) -> ItemResult:
         """``canceled``/``withheld``: a known story comes off the site; an unknown canceled one is ignored and
         an unknown withheld one is kept for review."""
         if match is not None:
@@ -230,8 +232,9 @@ class IngestService(SourceAdmin):
         return ItemResult(item.guid, "created", article.id)
 
     def _remember(self, source: IngestSource, item: IngestItem, article_id: int, now: datetime,
-                  keep=None) -> None:
-        """Ledger row for (source, guid); ``keep`` is a matched row of another guid whose times still hold."""
+                  keep: IngestedItem | None = None) -> None:
+        """Ledger row for (source, guid); ``keep`` is the stored row of an unchanged story, whose times
+        stand (an identical copy carrying an older time must not lower them)."""
         original, updated = item.original_time, item.updated_time
         if keep is not None:
             original, updated = keep.original_time or original, keep.updated_time or updated

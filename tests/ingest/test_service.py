@@ -264,3 +264,38 @@ def test_disabled_sources_are_not_polled(partner, service, clock):
     assert service.poll_due("p1") == [] and partner.requests == []
     service.enable("jz-daily")
     assert len(service.poll_due("p1")) == 1
+
+
+def test_an_identical_copy_with_an_older_time_changes_nothing(portal, partner, service, clock):
+    url = partner.add("/f.xml", Route(atom([library_entry()]), headers=ATOM))
+    source = service.add_feed("jz-daily", url)
+    service.poll_due("p1")
+    older = library_entry(published=T0 - timedelta(days=1), updated=T0 - timedelta(days=1))
+    partner.add("/f.xml", Route(atom([older]), headers=ATOM))
+    clock.advance(seconds=source.interval_seconds)
+    (poll,) = service.poll_due("p1")
+    assert [i.action for i in poll.items] == ["unchanged"]
+    stored = service.repo.item_by_guid(source.id, older.guid)
+    assert stored.original_time == T0 - timedelta(hours=2) and stored.last_seen == clock.now
+
+
+def test_poll_loop_ticks_until_stopped(partner, service):
+    import threading
+
+    from newsportal.ingest.runner import PollLoop, poller_name
+
+    partner.add("/f.xml", Route(atom([library_entry()]), headers=ATOM))
+    service.add_feed("jz-daily", partner.url("/f.xml"))
+    loop = PollLoop(service, me=poller_name("test"), every=3600)
+    stop, seen = threading.Event(), []
+
+    def after_tick(polls):
+        seen.append([p.source_key for p in polls])
+        stop.set()
+
+    loop.run(stop, on_tick=after_tick)
+    assert seen == [["jz-daily"]]
+    assert loop.tick() == []  # nothing due any more
+    thread = loop.start()._thread
+    loop.stop()
+    assert thread is not None and not thread.is_alive()
