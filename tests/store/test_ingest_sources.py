@@ -38,7 +38,13 @@ def _article(store, external_id: str) -> int:
 
 
 def test_migration_head_and_media_source_creation(store, repo):
-    assert current(store.engine) == "0005_ingest"
+    from alembic.script import ScriptDirectory
+
+    from newsportal.store.migrate import alembic_config
+
+    applied = {r.revision for r in ScriptDirectory.from_config(alembic_config()).iterate_revisions(
+        current(store.engine), "base")}
+    assert "0005_ingest" in applied
     made = repo.ensure_media_source("jz-daily", "江州晨报")
     again = repo.ensure_media_source("jz-daily", "别的名字")
     assert made.created and not again.created and again.name == "江州晨报" and made.id == again.id
@@ -144,3 +150,27 @@ def test_tokens_and_push_health(repo):
     repo.record_push(push.id, at=T0, refused=1, error_reason="ninjs_invalid", error_message="缺少标题")
     health = repo.get(push.id).health
     assert (health.items_taken, health.items_refused, health.last_error_reason) == (1, 1, "ninjs_invalid")
+
+
+def test_migration_matches_the_tables_and_downgrades_cleanly(store):
+    from alembic import command
+    from alembic.autogenerate import compare_metadata
+    from alembic.migration import MigrationContext
+    from sqlalchemy import inspect
+
+    from newsportal.store.migrate import alembic_config
+    from newsportal.store.tables import Base
+
+    with store.engine.connect() as conn:
+        drift = compare_metadata(MigrationContext.configure(conn), Base.metadata)
+    assert [d for d in drift if "ingest" in repr(d)] == []  # the mapping and 0005_ingest agree
+    with store.engine.begin() as conn:
+        cfg = alembic_config(store.engine)
+        cfg.attributes["connection"] = conn
+        from alembic.script import ScriptDirectory
+
+        below = ScriptDirectory.from_config(cfg).get_revision("0005_ingest").down_revision
+        command.downgrade(cfg, below)
+    assert not {"ingest_sources", "ingested_items"} & set(inspect(store.engine).get_table_names())
+    store.upgrade()
+    assert {"ingest_sources", "ingested_items"} <= set(inspect(store.engine).get_table_names())
