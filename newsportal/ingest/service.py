@@ -140,8 +140,13 @@ class IngestService(SourceAdmin):
         poll.etag, poll.last_modified = outcome.etag, outcome.last_modified
         poll.not_modified, poll.warning = outcome.not_modified, outcome.warning
         poll.refused = list(outcome.refused)
-        for item in outcome.items:
-            poll.items.append(self.take(source, item, now))
+        try:
+            for item in outcome.items:
+                poll.items.append(self.take(source, item, now))
+        except Exception as exc:  # e.g. the database went away mid-poll: items taken so far stay taken
+            log.exception("ingest source %s: taking items failed", source.id)
+            poll.ok, poll.error_reason = False, "internal"
+            poll.error_message = f"保存稿件时出错：{exc.__class__.__name__}"
         return poll
 
     def _fetch(self, source: IngestSource) -> PollOutcome:

@@ -299,3 +299,48 @@ def test_poll_loop_ticks_until_stopped(partner, service):
     thread = loop.start()._thread
     loop.stop()
     assert thread is not None and not thread.is_alive()
+
+
+def test_a_failing_save_is_the_sources_error_and_releases_its_lease(portal, partner, fetcher, clock):
+    from newsportal.ingest.writer import PortalArticleWriter
+    from newsportal.store.ingest_sources import IngestSources
+
+    writer = PortalArticleWriter(portal)
+
+    def save_breaking_on_buses(draft, **kw):  # the real publish flow, with the database "failing" for one
+        if "公交" in draft.title:
+            raise RuntimeError("connection to the database lost")
+        return writer.save(draft, **kw)
+
+    service = IngestService(IngestSources(portal.store.engine), fetcher, save_breaking_on_buses,
+                            withdraw_article=writer.withdraw, clock=clock, rng=random.Random(1))
+    partner.add("/a.xml", Route(atom([library_entry(), bus_entry()]), headers=ATOM))
+    partner.add("/b.xml", Route(atom([library_entry(guid="other-1")]), headers=ATOM))
+    a = service.add_feed("a-daily", partner.url("/a.xml"))
+    service.add_feed("b-daily", partner.url("/b.xml"))
+    polls = {p.source_key: p for p in service.poll_due("p1")}
+    assert (polls["a-daily"].ok, polls["a-daily"].error_reason) == (False, "internal")
+    assert [i.action for i in polls["a-daily"].items] == ["created"]  # taken before the failure: kept
+    assert polls["b-daily"].ok
+    row = service.repo.get(a.id)
+    assert row.lease_owner is None and row.failures == 1 and row.etag is None
+    assert row.health.last_error_message == "保存稿件时出错：RuntimeError"
+
+
+def test_embargoed_and_withheld_pushes_wait_for_review(portal, service, clock):
+    _, token = service.add_push("youth-daily", trusted=True)
+    item = json.loads(fixture_text("ninjs_v2_valid.json"))
+    embargoed = item | {"uri": "urn:partner:youth-daily:embargo-1", "embargoed": "2026-11-29T08:00:00+08:00"}
+    held = item | {"uri": "urn:partner:youth-daily:held-1", "pubstatus": "withheld",
+                   "headlines": [{"role": "main", "value": "青年夜校冬季班开始报名"}],
+                   "bodies": [{"role": "main", "contenttype": "text/plain",
+                               "value": "青年夜校冬季班开设摄影、书法和急救三门课程，每门课十二个课时。"}],
+                   "altids": [{"role": "url", "value": "http://partner.test/youth/2026/11/28/school.html"}]}
+    first = service.push_ninjs(token, json.dumps(embargoed), now=clock.now)
+    second = service.push_ninjs(token, json.dumps(held), now=clock.now)
+    statuses = [portal.store.get_article(r.article_id).status for r in (first, second)]
+    assert statuses == [ArticleStatus.REVIEW, ArticleStatus.REVIEW]  # trusted, yet not published
+    unknown = held | {"uri": "urn:partner:youth-daily:never-seen", "pubstatus": "canceled",
+                      "altids": [{"role": "url", "value": "http://partner.test/youth/never-seen.html"}],
+                      "bodies": [{"role": "main", "contenttype": "text/plain", "value": "一篇本站从未收录的稿件。"}]}
+    assert service.push_ninjs(token, json.dumps(unknown)).action == "ignored"
