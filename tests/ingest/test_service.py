@@ -342,5 +342,6 @@ def test_embargoed_and_withheld_pushes_wait_for_review(portal, service, clock):
     assert statuses == [ArticleStatus.REVIEW, ArticleStatus.REVIEW]  # trusted, yet not published
     unknown = held | {"uri": "urn:partner:youth-daily:never-seen", "pubstatus": "canceled",
                       "altids": [{"role": "url", "value": "http://partner.test/youth/never-seen.html"}],
-                      "bodies": [{"role": "main", "contenttype": "text/plain", "value": "一篇本站从未收录的稿件。"}]}
+                      "bodies": [{"role": "main", "contenttype": "text/plain",
+                                  "value": "一篇本站从未收录的稿件。"}]}
     assert service.push_ninjs(token, json.dumps(unknown)).action == "ignored"
