@@ -3,6 +3,7 @@
 from alembic import context
 from sqlalchemy import create_engine
 
+import newsportal.store.tables_ingest  # noqa: F401  (registers the ingest tables on Base for autogenerate)
 from newsportal.store.tables import Base
 
 config = context.config
