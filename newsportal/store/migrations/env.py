@@ -3,6 +3,10 @@
 from alembic import context
 from sqlalchemy import create_engine
 
+# Every table module registers its tables on Base, so autogenerate sees the whole schema.
+import newsportal.store.tables_comments  # noqa: F401
+import newsportal.store.tables_ingest  # noqa: F401
+import newsportal.store.tables_newsroom  # noqa: F401
 from newsportal.store.tables import Base
 
 config = context.config

@@ -1,0 +1,291 @@
+"""Partner ingest as a service: poll due sources, take their items into articles, accept ninjs pushes.
+
+The service joins the pieces that know nothing of each other: the fetch/parse library (bytes to
+:class:`~newsportal.ingest.items.IngestItem`), the ingest ledger (:class:`~newsportal.store.ingest_sources.
+IngestSources`) and the publish flow, injected as a :class:`~newsportal.ingest.outcomes.SaveArticle`
+callable so this module never imports the portal. Time and randomness are injected too (``clock``, ``rng``):
+scheduling, backoff and "is this item from the future" are then testable without sleeping.
+
+Rules an item goes through (:meth:`IngestService.take`): times in the future are clamped to now, times older
+than ``max_age`` are refused; a known item (same guid, else same URL, else same content hash) updates its
+article, unless its content hash is unchanged (nothing written) or its time is older than the stored copy's
+(never rolled back); a new item becomes an article, published directly for a trusted source and left for
+review otherwise. One broken source, or one broken item, never stops the others.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import html
+import logging
+import random
+import re
+from collections.abc import Callable
+from dataclasses import replace
+from datetime import datetime, timedelta
+
+from newsportal.domain import ArticleDraft
+from newsportal.ingest.admin import SourceAdmin
+from newsportal.ingest.fetch import Backoff, Fetcher, FetchError
+from newsportal.ingest.items import IngestError, IngestItem
+from newsportal.ingest.ninjs import FieldProblem, NinjsInvalid, ninjs_to_item, parse_ninjs
+from newsportal.ingest.outcomes import (
+    ItemResult,
+    SaveArticle,
+    SourcePoll,
+    Unauthorized,
+    WithdrawArticle,
+)
+from newsportal.ingest.pages import extract_page
+from newsportal.ingest.poll import PollOutcome, Refused, poll_feed, poll_pages
+from newsportal.store.ingest_sources import IngestedItem, IngestSource, IngestSources, ItemMatch, PollRecord
+from newsportal.timeutil import utcnow
+
+log = logging.getLogger(__name__)
+
+MAX_TAGS, MAX_TAG, MAX_NAME, MAX_BYLINE = 12, 40, 40, 200  # the publish flow's limits, clipped not refused
+
+
+def token_hash(token: str) -> str:
+    """Push tokens are 32 random bytes, so SHA-256 is as strong as a slow hash and cheap per push."""
+    return hashlib.sha256(token.encode("utf-8")).hexdigest()
+
+
+def external_id(source_key: str, guid: str) -> str:
+    """Stable per (partner, guid) and short enough for ``articles.external_id`` whatever the guid."""
+    return f"ingest:{source_key}:{hashlib.sha256(guid.encode('utf-8')).hexdigest()[:32]}"
+
+
+class IngestService(SourceAdmin):
+    """Polling, item taking and pushes, plus the source administration of :class:`SourceAdmin`
+    (``add_feed``, ``add_pages``, ``add_push``, ``list_sources``, ``disable``, ``health`` …)."""
+
+    def __init__(self, repo: IngestSources, fetcher: Fetcher, save_article: SaveArticle, *,
+                 withdraw_article: WithdrawArticle, clock: Callable[[], datetime] = utcnow,
+                 rng: random.Random | None = None, backoff: Backoff | None = None,
+                 lease: timedelta = timedelta(minutes=15), max_age: timedelta = timedelta(days=365),
+                 actor: str = "ingest", page_limit: int = 50, batch: int = 100) -> None:
+        super().__init__(repo, clock)
+        self.fetcher = fetcher
+        self.save_article = save_article
+        self.withdraw_article = withdraw_article
+        self.backoff = backoff or Backoff(rng=rng or random.Random(), clock=clock)
+        self.lease = lease
+        self.max_age = max_age
+        self.actor = actor
+        self.page_limit = page_limit
+        self.batch = batch
+
+    # -- polling -------------------------------------------------------------------------------------
+    def poll_due(self, me: str, now: datetime | None = None) -> list[SourcePoll]:
+        """Claim every due source this poller can get and poll it; sources another poller holds are left
+        to it. ``me`` names this poller in the lease (host:pid is a good choice)."""
+        now = now or self.clock()
+        polls: list[SourcePoll] = []
+        for candidate in self.repo.due(now, self.batch):
+            poll = self._claim_and_poll(candidate.id, me, now, force=False)
+            if poll is not None:
+                polls.append(poll)
+        return polls
+
+    def poll_now(self, source: IngestSource, me: str, now: datetime | None = None) -> SourcePoll | None:
+        """An operator's "poll now": ignores the schedule, never a live lease (None if another poller has
+        the source right now, or it is a push source)."""
+        if source.kind == "ninjs":
+            return None
+        return self._claim_and_poll(source.id, me, now or self.clock(), force=True)
+
+    def _claim_and_poll(self, ingest_source_id: int, me: str, now: datetime, *,
+                        force: bool) -> SourcePoll | None:
+        try:
+            if not self.repo.claim(ingest_source_id, me, now=now, until=now + self.lease, force=force):
+                return None
+            source = self.repo.get(ingest_source_id)
+            if source is None:
+                return None
+            poll = self._poll(source, now)
+            next_at = self._next_poll(source, poll, now)
+            poll.next_poll_at = next_at
+            record = PollRecord(
+                at=now, next_poll_at=next_at, ok=poll.ok, failures=0 if poll.ok else source.failures + 1,
+                taken=poll.taken, refused=poll.refused_count, etag=poll.etag,
+                last_modified=poll.last_modified,
+                error_reason=poll.error_reason, error_message=poll.error_message)
+            if not self.repo.finish_poll(source.id, me, record):
+                log.warning("lease on ingest source %s expired before its poll ended", source.id)
+            return poll
+        except Exception:  # a failing database for one source must not end the loop over the others
+            log.exception("poll of ingest source %s failed outside the source's own errors", ingest_source_id)
+            return None
+
+    def _next_poll(self, source: IngestSource, poll: SourcePoll, now: datetime) -> datetime:
+        failures = 0 if poll.ok else source.failures + 1
+        delay = self.backoff.delay(failures, interval=source.interval_seconds, retry_after=poll.retry_after)
+        return now + timedelta(seconds=delay)
+
+    def _poll(self, source: IngestSource, now: datetime) -> SourcePoll:
+        poll = SourcePoll(source.id, source.source_key, source.kind, now, etag=source.etag,
+                          last_modified=source.last_modified)
+        try:
+            outcome = self._fetch(source)
+        except IngestError as exc:
+            poll.ok, poll.error_reason, poll.error_message = False, exc.reason, exc.message
+            poll.retry_after = exc.retry_after if isinstance(exc, FetchError) else None
+            return poll
+        except Exception as exc:  # a parser bug on hostile input is this source's error, not the poller's
+            log.exception("ingest source %s: unexpected error", source.id)
+            poll.ok, poll.error_reason = False, "internal"
+            poll.error_message = f"内部错误：{exc.__class__.__name__}"
+            return poll
+        poll.etag, poll.last_modified = outcome.etag, outcome.last_modified
+        poll.not_modified, poll.warning = outcome.not_modified, outcome.warning
+        poll.refused = list(outcome.refused)
+        try:
+            for item in outcome.items:
+                poll.items.append(self.take(source, item, now))
+        except Exception as exc:  # e.g. the database went away mid-poll: items taken so far stay taken
+            log.exception("ingest source %s: taking items failed", source.id)
+            poll.ok, poll.error_reason = False, "internal"
+            poll.error_message = f"保存稿件时出错：{exc.__class__.__name__}"
+        return poll
+
+    def _fetch(self, source: IngestSource) -> PollOutcome:
+        if source.kind == "feed":
+            outcome = poll_feed(self.fetcher, source.url or "", source.source_key, etag=source.etag,
+                                last_modified=source.last_modified)
+            if source.full_text and outcome.items:
+                self._full_text(source, outcome)
+            return outcome
+        pattern = re.compile(source.link_pattern) if source.link_pattern else None
+        known = self.repo.known_urls(source.id) if source.list_url else set()
+        return poll_pages(self.fetcher, source.source_key, list_url=source.list_url, urls=source.urls,
+                          pattern=pattern, known=known, limit=self.page_limit)
+
+    def _full_text(self, source: IngestSource, outcome: PollOutcome) -> None:
+        """Replace summary-only feed bodies by the text of each item's page. Items already stored with the
+        same feed content cost no request; the feed's content hash stays the item's identity."""
+        kept: list[IngestItem] = []
+        fetched = 0
+        for item in outcome.items:
+            match = self.repo.find_item(source, guid=item.guid, url=item.original_url,
+                                        content_hash=item.content_hash)
+            if not item.original_url or (match and match.item.content_hash == item.content_hash):
+                kept.append(item)
+                continue
+            if fetched >= self.page_limit:
+                break  # the rest waits for the next poll
+            fetched += 1
+            try:
+                page = self.fetcher.fetch(item.original_url)
+                text = extract_page(page.body, url=page.url, content_type=page.content_type)
+            except IngestError as exc:
+                outcome.refused.append(Refused(item.guid, exc.reason, "全文抓取失败：" + exc.message))
+                continue
+            kept.append(replace(item, body_html=text.body_html, byline=item.byline or text.byline,
+                                editor=item.editor or text.editor, content_hash=item.content_hash))
+        outcome.items = kept
+
+    # -- one item ------------------------------------------------------------------------------------
+    def take(self, source: IngestSource, item: IngestItem, now: datetime) -> ItemResult:
+        """Turn one item into a new or updated article (or decide it must not be); see the module doc."""
+        original = min(item.original_time, now) if item.original_time else None
+        updated = min(item.updated_time, now) if item.updated_time else None
+        item = replace(item, original_time=original, updated_time=updated, content_hash=item.content_hash)
+        newest = item.newest_time
+        if newest is not None and newest < now - self.max_age:
+            return ItemResult(item.guid, "refused", None, "too_old",
+                              f"稿件时间 {newest:%Y-%m-%d} 过于久远，不予导入")
+        match = self.repo.find_item(source, guid=item.guid, url=item.original_url,
+                                    content_hash=item.content_hash)
+        if item.status != "usable":
+            return self._withdraw_or_hold(source, item, match, now)
+        if match is not None:
+            stored = match.item
+            if stored.content_hash == item.content_hash:
+                self._remember(source, item, stored.article_id, now, keep=stored)
+                return ItemResult(item.guid, "unchanged", stored.article_id)
+            if newest is not None and stored.newest_time is not None and newest < stored.newest_time:
+                self.repo.touch_item(stored.id, now)
+                return ItemResult(item.guid, "stale", stored.article_id)
+        draft = self._draft(source, item, now, same_guid=match is None or match.by == "guid")
+        existing = match.item.article_id if match else None
+        embargoed = item.embargoed_until is not None and item.embargoed_until > now
+        try:
+            article = self.save_article(draft, publish=source.trusted and not embargoed,
+                                        existing_article_id=existing, actor=self.actor)
+        except ValueError as exc:
+            return ItemResult(item.guid, "refused", existing, "article_invalid", f"稿件未通过发布检查：{exc}")
+        self._remember(source, item, article.id, now)
+        return ItemResult(item.guid, "updated" if match else "created", article.id)
+
+    def _withdraw_or_hold(self, source: IngestSource, item: IngestItem, match: ItemMatch | None,
+                          now: datetime) -> ItemResult:
+        """``canceled``/``withheld``: a known story comes off the site; an unknown canceled one is ignored and
+        an unknown withheld one is kept for review."""
+        if match is not None:
+            article = self.withdraw_article(match.item.article_id, actor=self.actor)
+            self.repo.touch_item(match.item.id, now)
+            return ItemResult(item.guid, "withdrawn", article.id)
+        if item.status == "canceled":
+            return ItemResult(item.guid, "ignored", None, "canceled_unknown", "撤稿的稿件本站没有收录")
+        try:
+            article = self.save_article(self._draft(source, item, now, same_guid=True), publish=False,
+                                        existing_article_id=None, actor=self.actor)
+        except ValueError as exc:
+            return ItemResult(item.guid, "refused", None, "article_invalid", f"稿件未通过发布检查：{exc}")
+        self._remember(source, item, article.id, now)
+        return ItemResult(item.guid, "created", article.id)
+
+    def _remember(self, source: IngestSource, item: IngestItem, article_id: int, now: datetime,
+                  keep: IngestedItem | None = None) -> None:
+        """Ledger row for (source, guid); ``keep`` is the stored row of an unchanged story, whose times
+        stand (an identical copy carrying an older time must not lower them)."""
+        original, updated = item.original_time, item.updated_time
+        if keep is not None:
+            original, updated = keep.original_time or original, keep.updated_time or updated
+        self.repo.remember_item(source.id, guid=item.guid, url=item.original_url,
+                                content_hash=item.content_hash, article_id=article_id,
+                                original_time=original, updated_time=updated, now=now)
+
+    @staticmethod
+    def _draft(source: IngestSource, item: IngestItem, now: datetime, *, same_guid: bool) -> ArticleDraft:
+        body = item.body_html or f"<p>{html.escape(item.summary)}</p>"
+        tags = tuple(t[:MAX_TAG] for t in item.tags if t)[:MAX_TAGS]
+        return ArticleDraft(
+            title=item.title, body_html=body, channel_slug=source.channel_slug, source_key=source.source_key,
+            summary=item.summary, byline=item.byline[:MAX_BYLINE], tags=tags,
+            editors=(item.editor[:MAX_NAME],) if item.editor else (),
+            # a story recognised by URL or hash under a new guid keeps the external id it already has
+            external_id=external_id(source.source_key, item.guid) if same_guid else None,
+            published_at=item.original_time or now,
+        )
+
+    # -- push ----------------------------------------------------------------------------------------
+    def authenticate(self, token: str) -> IngestSource:
+        """The push source a token belongs to, or :class:`Unauthorized`."""
+        source = self.repo.by_token_hash(token_hash(token or ""))
+        if source is None or source.kind != "ninjs":
+            raise Unauthorized("unknown_token", "推送令牌无效")
+        if source.token_revoked:
+            raise Unauthorized("revoked_token", "推送令牌已被吊销")
+        if not source.enabled:
+            raise Unauthorized("disabled", "该推送来源已停用")
+        return source
+
+    def push_ninjs(self, token: str, body: bytes | str, now: datetime | None = None) -> ItemResult:
+        """Take one ninjs push. Raises :class:`Unauthorized` (401) or :class:`NinjsInvalid` (422, with the
+        field problems); a ``canceled`` push withdraws the article it names."""
+        source = self.authenticate(token)
+        now = now or self.clock()
+        try:
+            item = ninjs_to_item(parse_ninjs(body), source.source_key)
+            result = self.take(source, item, now)
+            if result.action == "refused":
+                field = "$.versioncreated" if result.reason == "too_old" else "$"
+                raise NinjsInvalid([FieldProblem(field, result.message, result.reason)])
+        except NinjsInvalid as exc:
+            self.repo.record_push(source.id, at=now, refused=1, error_reason=exc.reason,
+                                  error_message=exc.message)
+            raise
+        self.repo.record_push(source.id, at=now, taken=int(result.taken))
+        return result

@@ -1,0 +1,33 @@
+"""The ingest service's article writer over today's publish flow (:mod:`newsportal.newsroom.publish`).
+
+A thin adapter from :class:`~newsportal.ingest.outcomes.SaveArticle` / ``WithdrawArticle`` to
+``save_article``/``withdraw``, kept out of the service so the service never imports the portal. New stories
+from untrusted sources are put in ``review`` status (the newsroom's queue) rather than left as plain drafts.
+"""
+
+from __future__ import annotations
+
+from newsportal.domain import Article, ArticleDraft, ArticleStatus
+from newsportal.newsroom.publish import save_article, withdraw
+from newsportal.portal import Portal
+
+
+class PortalArticleWriter:
+    """``writer.save`` and ``writer.withdraw`` are the callables :class:`IngestService` takes."""
+
+    def __init__(self, portal: Portal) -> None:
+        self.portal = portal
+
+    def save(self, draft: ArticleDraft, *, publish: bool, existing_article_id: int | None,
+             actor: str) -> Article:
+        if draft.source_key not in self.portal.sources_by_key:
+            self.portal.reload_catalog()  # the partner's media source was created after start-up
+        article, changed = save_article(self.portal, draft, actor=actor, article_id=existing_article_id,
+                                        publish_now=publish and existing_article_id is None)
+        if changed and not publish and article.status is ArticleStatus.DRAFT and article.revision == 1:
+            article = self.portal.store.set_status(article.id, ArticleStatus.REVIEW)
+            self.portal.article_changed(article)
+        return article
+
+    def withdraw(self, article_id: int, *, actor: str) -> Article:
+        return withdraw(self.portal, article_id)
