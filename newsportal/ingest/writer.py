@@ -7,15 +7,22 @@ from untrusted sources are put in ``review`` status (the newsroom's queue) rathe
 
 from __future__ import annotations
 
+from typing import Protocol
+
 from newsportal.domain import Article, ArticleDraft, ArticleStatus
-from newsportal.newsroom.publish import save_article, withdraw
-from newsportal.portal import Portal
+from newsportal.newsroom.publish import Desk, save_article, to_review, withdraw
+
+
+class SourceReloadingDesk(Desk, Protocol):
+    """The publish desk plus a way to re-read sources (a partner's media source may be new)."""
+
+    def reload_catalog(self) -> None: ...
 
 
 class PortalArticleWriter:
     """``writer.save`` and ``writer.withdraw`` are the callables :class:`IngestService` takes."""
 
-    def __init__(self, portal: Portal) -> None:
+    def __init__(self, portal: SourceReloadingDesk) -> None:
         self.portal = portal
 
     def save(self, draft: ArticleDraft, *, publish: bool, existing_article_id: int | None,
@@ -25,8 +32,7 @@ class PortalArticleWriter:
         article, changed = save_article(self.portal, draft, actor=actor, article_id=existing_article_id,
                                         publish_now=publish and existing_article_id is None)
         if changed and not publish and article.status is ArticleStatus.DRAFT and article.revision == 1:
-            article = self.portal.store.set_status(article.id, ArticleStatus.REVIEW)
-            self.portal.article_changed(article)
+            article = to_review(self.portal, article.id)
         return article
 
     def withdraw(self, article_id: int, *, actor: str) -> Article:

@@ -184,6 +184,11 @@ def withdraw(portal: Desk, article_id: int) -> Article:
     return _set_status(portal, article_id, ArticleStatus.WITHDRAWN)
 
 
+def to_review(portal: Desk, article_id: int) -> Article:
+    """Put an article in the review queue (待审): an untrusted partner's new story waits for an editor."""
+    return _set_status(portal, article_id, ArticleStatus.REVIEW)
+
+
 def _set_status(portal: Desk, article_id: int, status: ArticleStatus) -> Article:
     previous = portal.store.get_article(article_id)
     if previous is None:
