@@ -9,14 +9,13 @@ from __future__ import annotations
 
 import json
 import os
-import platform
 import random
 import statistics
 import sys
 import time
 import uuid
 from collections.abc import Callable, Iterator, Sequence
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -24,9 +23,9 @@ RESULTS = ROOT / "bench" / "results"
 if str(ROOT) not in sys.path:  # run as `.venv/bin/python bench/x.py` from anywhere
     sys.path.insert(0, str(ROOT))
 
+from _machine import machine_info  # noqa: E402,F401  (re-exported for the scripts)
 from sqlalchemy import bindparam, select, update  # noqa: E402
 
-from _machine import machine_info  # noqa: E402,F401  (re-exported for the scripts)
 from newsportal.config import Settings  # noqa: E402
 from newsportal.counters import Event  # noqa: E402
 from newsportal.portal import Portal  # noqa: E402
@@ -82,7 +81,7 @@ def timestamp() -> str:
 
 def write_json(prefix: str, report: dict) -> Path:
     RESULTS.mkdir(parents=True, exist_ok=True)
-    stamp = datetime.now(timezone.utc).strftime("%Y%m%dT%H%M%SZ")
+    stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%SZ")
     out = RESULTS / f"{prefix}-{stamp}.json"
     out.write_text(json.dumps(report, ensure_ascii=False, indent=2, default=str) + "\n", encoding="utf-8")
     return out

@@ -20,9 +20,7 @@ import argparse
 import datetime as dt
 import json
 import os
-import platform
 import re
-import shutil
 import signal
 import socket
 import subprocess
@@ -284,7 +282,7 @@ def parse_wrk(output: str) -> dict:
     result["non_2xx_3xx"] = int(m.group(1)) if m else 0
     m = re.search(r"Socket errors: connect (\d+), read (\d+), write (\d+), timeout (\d+)", output)
     result["socket_errors"] = (
-        dict(zip(("connect", "read", "write", "timeout"), map(int, m.groups())))
+        dict(zip(("connect", "read", "write", "timeout"), map(int, m.groups()), strict=True))
         if m else {"connect": 0, "read": 0, "write": 0, "timeout": 0}
     )
     result["clean"] = result["non_2xx_3xx"] == 0 and sum(result["socket_errors"].values()) == 0
@@ -461,7 +459,7 @@ def main(argv: list[str] | None = None) -> int:
         finally:
             stop_server(proc)
 
-    now = dt.datetime.now(dt.timezone.utc)
+    now = dt.datetime.now(dt.UTC)
     report = {
         "timestamp": now.strftime("%Y-%m-%dT%H:%M:%SZ"),
         "machine": machine_info(),

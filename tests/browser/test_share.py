@@ -8,7 +8,6 @@ from tests.browser.conftest import new_context
 from tests.browser.pages import ARTICLE
 
 
-
 def active(page):
     return page.evaluate(
         "() => { const e = document.activeElement; return { tag: e.tagName,"

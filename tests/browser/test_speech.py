@@ -14,7 +14,6 @@ from tests.browser.helpers import FAKE_SPEECH_JS, NO_SPEECH_JS, expect_spoken, e
 from tests.browser.pages import ARTICLE, CHANNEL, HOME
 
 
-
 @pytest.fixture
 def speaking(browser, live_server):
     ctx = new_context(browser, base_url=live_server.base_url)

@@ -9,7 +9,6 @@ from tests.browser.helpers import expect_status, has_horizontal_scroll, open_too
 from tests.browser.pages import ARTICLE, CHANNEL, HOME
 
 
-
 def html_attr(page, name):
     return page.get_attribute("html", name)
 

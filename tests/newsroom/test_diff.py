@@ -208,7 +208,8 @@ HOSTILE = [
 def test_hostile_revisions_render_as_inert_text() -> None:
     for payload in HOSTILE:
         body = render_html(diff_bodies("<p>原文。</p>", f"<p>原文。</p><p>{payload}</p>"))
-        fields = render_fields_html(diff_fields({"title": "旧", "tags": []}, {"title": payload, "tags": [payload]}))
+        changes = diff_fields({"title": "旧", "tags": []}, {"title": payload, "tags": [payload]})
+        fields = render_fields_html(changes)
         for out in (body, fields):
             # every opening tag is one this module writes itself; attacker text never forms a tag
             for tag in re.findall(r"<[a-zA-Z][^>]*>", out):

@@ -1,11 +1,10 @@
 """Connections, migrations and the dialect hook (store/base.py, sqlite.py, postgres.py, open_store)."""
 
 import pytest
+from alembic.script import ScriptDirectory
 from sqlalchemy import inspect, select
 
 from newsportal.store import Store, open_store
-from alembic.script import ScriptDirectory
-
 from newsportal.store.migrate import alembic_config, current
 from newsportal.store.postgres import normalise_url
 from newsportal.store.tables import PersonRow
