@@ -14,7 +14,7 @@ from collections.abc import Callable, Iterable
 from datetime import datetime
 from urllib.parse import urlsplit
 
-from newsportal.ingest.outcomes import SourceConfigError
+from newsportal.ingest.outcomes import SourceConfigError, token_hash
 from newsportal.store.ingest_sources import IngestKind, IngestSource, IngestSources, SourceHealth
 from newsportal.timeutil import utcnow
 
@@ -88,8 +88,6 @@ class SourceAdmin:
     def add_push(self, key: str, *, trusted: bool = False, channel: str = DEFAULT_CHANNEL,
                  name: str | None = None) -> tuple[IngestSource, str]:
         """A ninjs push source; returns it and its token, which is shown this once and stored only hashed."""
-        from newsportal.ingest.service import token_hash
-
         token = TOKEN_PREFIX + secrets.token_urlsafe(32)
         source = self._add(key, "ninjs", channel=channel, interval=MAX_INTERVAL, name=name, trusted=trusted,
                            token_hash=token_hash(token))
@@ -97,8 +95,6 @@ class SourceAdmin:
 
     def rotate_token(self, ingest_source_id: int) -> str:
         """A new token for a push source (the old one stops working at once)."""
-        from newsportal.ingest.service import token_hash
-
         source = self._one(ingest_source_id)
         if source.kind != "ninjs":
             raise SourceConfigError("unknown_source", "只有推送来源才有令牌")

@@ -6,6 +6,7 @@ and error types without the polling machinery.
 
 from __future__ import annotations
 
+import hashlib
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Literal, Protocol
@@ -94,3 +95,8 @@ class SourcePoll:
     @property
     def refused_count(self) -> int:
         return len(self.refused) + self.count("refused")
+
+
+def token_hash(token: str) -> str:
+    """Push tokens are 32 random bytes, so SHA-256 is as strong as a slow hash and cheap per push."""
+    return hashlib.sha256(token.encode("utf-8")).hexdigest()

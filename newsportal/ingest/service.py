@@ -35,6 +35,7 @@ from newsportal.ingest.outcomes import (
     SourcePoll,
     Unauthorized,
     WithdrawArticle,
+    token_hash,
 )
 from newsportal.ingest.pages import extract_page
 from newsportal.ingest.poll import PollOutcome, Refused, poll_feed, poll_pages
@@ -44,11 +45,6 @@ from newsportal.timeutil import utcnow
 log = logging.getLogger(__name__)
 
 MAX_TAGS, MAX_TAG, MAX_NAME, MAX_BYLINE = 12, 40, 40, 200  # the publish flow's limits, clipped not refused
-
-
-def token_hash(token: str) -> str:
-    """Push tokens are 32 random bytes, so SHA-256 is as strong as a slow hash and cheap per push."""
-    return hashlib.sha256(token.encode("utf-8")).hexdigest()
 
 
 def external_id(source_key: str, guid: str) -> str:
