@@ -304,13 +304,29 @@ def run_wrk(url: str, seconds: int, script: Path | None) -> str:
     return proc.stdout
 
 
-def measure(base: str, name: str, path: str, script: Path | None, duration: int) -> dict:
-    """Warm up (fills the page cache and the worker threads), then measure."""
+def cpu_seconds(pid: int) -> float:
+    """User + system CPU time the server process has used so far (from /proc/<pid>/stat)."""
+    with open(f"/proc/{pid}/stat", encoding="utf-8") as f:
+        fields = f.read().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
+def measure(base: str, name: str, path: str, script: Path | None, duration: int, pid: int) -> dict:
+    """Warm up (fills the page cache and the worker threads), then measure.
+
+    Besides wrk's throughput and latency, the server's own CPU time per request is recorded: on a machine
+    that other work shares it varies far less than requests per second, so it is the figure to compare two
+    commits by.
+    """
     url = base + path
     print(f"{name}: warm-up {WARMUP_SECONDS} s, then {duration} s at {CONNECTIONS} connections …", flush=True)
     run_wrk(url, WARMUP_SECONDS, script)
+    cpu_before = cpu_seconds(pid)
     output = run_wrk(url, duration, script)
+    cpu_used = cpu_seconds(pid) - cpu_before
     result = parse_wrk(output)
+    result["server_cpu_us_per_request"] = (
+        round(cpu_used / result["requests"] * 1e6, 1) if result.get("requests") else None)
     result["path"] = path
     result["wrk_output"] = output
     return result
@@ -355,14 +371,15 @@ def print_report(report: dict) -> None:
           f"wrk {THREADS} thread, {CONNECTIONS} connections, {report['duration_s']} s per scenario")
     print()
     header = f"{'scenario':<9} {'req/s':>9} {'p50 ms':>8} {'p75 ms':>8} {'p90 ms':>8} {'p99 ms':>8} " \
-             f"{'requests':>9} {'non-2xx/3xx':>11} {'sock err':>8}"
+             f"{'requests':>9} {'non-2xx/3xx':>11} {'sock err':>8} {'cpu µs/req':>10}"
     print(header)
     print("-" * len(header))
     for name, r in report["scenarios"].items():
         errors = sum(r["socket_errors"].values())
         flag = "" if r["clean"] else "  << ERRORS"
         print(f"{name:<9} {r['rps']:>9.1f} {_fmt(r['p50_ms']):>8} {_fmt(r['p75_ms']):>8} {_fmt(r['p90_ms']):>8} "
-              f"{_fmt(r['p99_ms']):>8} {r['requests'] or 0:>9} {r['non_2xx_3xx']:>11} {errors:>8}{flag}")
+              f"{_fmt(r['p99_ms']):>8} {r['requests'] or 0:>9} {r['non_2xx_3xx']:>11} {errors:>8} "
+              f"{_fmt(r.get('server_cpu_us_per_request')):>10}{flag}")
     mem = report["server_memory"]
     print()
     print(f"server memory: peak RSS (VmHWM) {mem['peak_rss_mb']:.1f} MB, RSS at end {mem['rss_mb']:.1f} MB, "
@@ -448,10 +465,10 @@ def main(argv: list[str] | None = None) -> int:
                 if name == "article":
                     script = rotation_script(paths, scratch)
                     # with a script wrk takes the paths from Lua; the URL only names host and port
-                    results[name] = measure(base, name, paths[0], script, args.duration)
+                    results[name] = measure(base, name, paths[0], script, args.duration, pid)
                     results[name]["path"] = f"/article/<id> rotating over {len(paths)} articles"
                 else:
-                    results[name] = measure(base, name, SCENARIOS[name], None, args.duration)
+                    results[name] = measure(base, name, SCENARIOS[name], None, args.duration, pid)
             if proc.poll() is not None:
                 raise BenchError(f"the server died during the run (exit {proc.returncode}):\n{tail(log)}")
             mem = memory(pid)
