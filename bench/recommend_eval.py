@@ -42,6 +42,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 import _benchlib as lib  # noqa: E402
+
 from newsportal.counters import Event  # noqa: E402
 from newsportal.domain import ChannelKind  # noqa: E402
 from newsportal.timeutil import utcnow  # noqa: E402
@@ -176,7 +177,7 @@ def evaluate_related(portal, labels, clock: lib.Clock) -> tuple[dict, dict]:
             "lists_with_copy_of_own_story": copies_in_list[name] / len(ids),
             "latency_ms": lib.summary(latency[name]),
         }
-    d = [a - b for a, b in zip(per_query["ours"], per_query["baseline"])]
+    d = [a - b for a, b in zip(per_query["ours"], per_query["baseline"], strict=True)]
     res["delta_ndcg@10"] = res["ours"]["ndcg@10"] - res["baseline"]["ndcg@10"] if n else None
     res["delta_p@5"] = res["ours"]["p@5"] - res["baseline"]["p@5"] if n else None
     res["ours_better_equal_worse"] = [sum(x > 1e-12 for x in d), sum(abs(x) <= 1e-12 for x in d),
