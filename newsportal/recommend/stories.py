@@ -1,14 +1,20 @@
 """Story clustering: syndicated copies of one event, reworded by different sources, become one story.
 
-Candidates come from MinHash-LSH (datasketch) over each article's set of content words, and from shared
-figures, among articles published within a few days of each other (copies of a news story appear within
-hours; the window keeps memory bounded). Every candidate is then verified by ``story_match.same_story``.
+The window holds the fingerprints of articles published within a few days of each other (copies of a news
+story appear within hours; the window keeps memory bounded), with two inverted lists: word → articles and
+figure → articles. A new article's candidates are the window articles that share at least three of its
+words that are rare *in the window* (held by at most ``MAX_POSTING`` articles: the names, places and terms
+a copy must keep) or two of its figures. Only short lists are walked, so a candidate search stays cheap
+however many stock phrases the window shares — MinHash-LSH at the low threshold reworded briefs need
+returned nearly the whole window on templated text, and still missed some briefs. Every candidate is then
+verified by ``story_match.same_story``.
 
 Two entry points share one placement rule, so they give the same stories:
 
-- ``assign`` + ``add``: one article as it is published (corpus statistics fetched for its candidates only);
-- ``cluster_bulk``: many articles at once, oldest first (first start after a bulk load): bulk MinHash,
-  one statistics look-up per batch, the window expired as time moves on — no per-article round trips.
+- ``assign`` + ``add``: one article as it is published (corpus statistics fetched for it and its
+  candidates only);
+- ``cluster_bulk``: many articles at once, oldest first (first start after a bulk load): statistics read
+  once per batch, the window expired as publication time moves on, no per-article store round trips.
 """
 
 from __future__ import annotations
@@ -16,10 +22,7 @@ from __future__ import annotations
 import threading
 from collections.abc import Callable, Iterable, Sequence
 
-from datasketch import MinHashLSH
-
 from newsportal.recommend.story_match import (
-    NUM_PERM,
     Fingerprint,
     fingerprint,
     fingerprints,
@@ -31,25 +34,25 @@ from newsportal.timeutil import to_epoch
 
 __all__ = ["StoryClusterer", "fingerprint", "same_story", "WINDOW_HOURS", "DocFreqs"]
 
-LSH_THRESHOLD = 0.1
 WINDOW_HOURS = 72.0
 BULK_BATCH = 2000
-MIN_SHARED_TITLE_WORDS = 2
+MAX_POSTING = 100  # a word (or figure) held by more window articles than this is not looked up
+MIN_SHARED_WORDS = 3  # a candidate shares at least this many of the looked-up words…
+MIN_SHARED_FIGURES = 2  # …or this many figures
 
 # ``doc_freqs(terms) -> (df, n_docs)``: the search index's document frequencies
 DocFreqs = Callable[[Iterable[str]], tuple[dict[str, int], int]]
 
 
 class StoryClusterer:
-    """The clustering window: fingerprints of recent articles, their LSH index and their story ids."""
+    """The clustering window: fingerprints of recent articles, their inverted lists and their story ids."""
 
     def __init__(self, window_hours: float = WINDOW_HOURS):
         self.window = window_hours * 3600.0
-        self.lsh = MinHashLSH(threshold=LSH_THRESHOLD, num_perm=NUM_PERM)
         self._prints: dict[int, Fingerprint] = {}
         self._story: dict[int, int] = {}
+        self._by_word: dict[str, set[int]] = {}
         self._by_number: dict[str, set[int]] = {}
-        self._by_title_word: dict[str, set[int]] = {}
         self._lock = threading.RLock()
 
     def __len__(self) -> int:
@@ -57,17 +60,22 @@ class StoryClusterer:
 
     # -- placement ---------------------------------------------------------------------------------
     def _candidates(self, article_id: int, fp: Fingerprint) -> list[tuple[int, Fingerprint]]:
-        found = set(self.lsh.query(fp.minhash)) if fp.tokens else set()
         counts: dict[int, int] = {}
-        for number in fp.numbers:  # reports of one event repeat its figures: a second way in
-            for other in self._by_number.get(number, ()):
+        for word in fp.tokens:
+            holders = self._by_word.get(word, ())
+            if len(holders) > MAX_POSTING:
+                continue  # a stock word of the window: finds nothing specific, costs a long walk
+            for other in holders:
                 counts[other] = counts.get(other, 0) + 1
-        found |= {o for o, c in counts.items() if c >= 2}
+        found = {o for o, c in counts.items() if c >= MIN_SHARED_WORDS}
         counts = {}
-        for word in fp.title:  # a brief shares few words with its original overall, but its title's
-            for other in self._by_title_word.get(word, ()):
+        for number in fp.numbers:  # reports of one event repeat its figures: a second way in
+            holders = self._by_number.get(number, ())
+            if len(holders) > MAX_POSTING:
+                continue
+            for other in holders:
                 counts[other] = counts.get(other, 0) + 1
-        found |= {o for o, c in counts.items() if c >= MIN_SHARED_TITLE_WORDS}
+        found |= {o for o, c in counts.items() if c >= MIN_SHARED_FIGURES}
         found.discard(article_id)
         return [
             (c, self._prints[c]) for c in sorted(found)
@@ -95,26 +103,27 @@ class StoryClusterer:
     def assign(self, doc: IndexDoc, doc_freqs: DocFreqs) -> tuple[int, Fingerprint]:
         """The story this article belongs to (another article's story, or its own id) and its fingerprint."""
         fp = fingerprint(doc)
+        df, n_docs = doc_freqs(fp.tokens)
         with self._lock:
             candidates = self._candidates(doc.id, fp)
             if not candidates:
                 return doc.id, fp
-            terms = set(fp.tokens)
+            terms: set[str] = set()
             for c, member in candidates:
                 terms |= member.tokens
                 lead = self._prints.get(self._story.get(c, c))
                 if lead is not None:
                     terms |= lead.tokens
-            df, n_docs = doc_freqs(terms)
-            return self._place(doc.id, fp, candidates, df, n_docs), fp
+            more, n_docs = doc_freqs(terms - fp.tokens)
+            return self._place(doc.id, fp, candidates, {**df, **more}, n_docs), fp
 
     def cluster_bulk(self, docs: Sequence[IndexDoc], doc_freqs: DocFreqs,
                      progress: Callable[[int], None] | None = None) -> dict[int, int]:
         """Cluster many unclustered articles in publication order; returns {article id: story id}.
 
         Each article joins the window as it is placed (so later ones can join it), and the window is
-        expired as publication time moves on. Corpus statistics are read once per batch of terms not
-        seen yet, instead of once per article.
+        expired as publication time moves on. Corpus statistics are read once per batch of words not
+        seen yet, instead of twice per article. ``progress(1)`` is called per article.
         """
         ordered = sorted(docs, key=lambda d: (to_epoch(d.published_at), d.id))
         df: dict[str, int] = {}
@@ -126,16 +135,16 @@ class StoryClusterer:
             new_terms = {t for fp in prints for t in fp.tokens} - df.keys()
             if new_terms or not n_docs:
                 more, n_docs = doc_freqs(new_terms)
+                df.update(dict.fromkeys(new_terms, 0))
                 df.update(more)
-                df.update({t: 0 for t in new_terms - more.keys()})
             self.expire(prints[0].published)
             with self._lock:
                 for doc, fp in zip(batch, prints, strict=True):
                     story = self._place(doc.id, fp, self._candidates(doc.id, fp), df, n_docs)
                     self._add_locked(doc.id, fp, story)
                     out[doc.id] = story
-            if progress:
-                progress(len(batch))
+                    if progress:
+                        progress(1)
         return out
 
     # -- the window --------------------------------------------------------------------------------
@@ -148,29 +157,22 @@ class StoryClusterer:
             self._forget_locked(article_id)
         self._prints[article_id] = fp
         self._story[article_id] = story_id
-        self.lsh.insert(article_id, fp.minhash, check_duplication=False)
+        for word in fp.tokens:
+            self._by_word.setdefault(word, set()).add(article_id)
         for number in fp.numbers:
             self._by_number.setdefault(number, set()).add(article_id)
-        for word in fp.title:
-            self._by_title_word.setdefault(word, set()).add(article_id)
 
     def _forget_locked(self, article_id: int) -> None:
         fp = self._prints.pop(article_id, None)
         if fp is None:
             return
-        self.lsh.remove(article_id)
-        for number in fp.numbers:
-            holders = self._by_number.get(number)
-            if holders is not None:
-                holders.discard(article_id)
-                if not holders:
-                    del self._by_number[number]
-        for word in fp.title:
-            holders = self._by_title_word.get(word)
-            if holders is not None:
-                holders.discard(article_id)
-                if not holders:
-                    del self._by_title_word[word]
+        for lists, keys in ((self._by_word, fp.tokens), (self._by_number, fp.numbers)):
+            for key in keys:
+                holders = lists.get(key)
+                if holders is not None:
+                    holders.discard(article_id)
+                    if not holders:
+                        del lists[key]
 
     def remove(self, article_id: int) -> None:
         with self._lock:

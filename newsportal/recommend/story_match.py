@@ -10,8 +10,8 @@ merge hides a story from its channel):
 
 - near-identical wording (weighted Jaccard ≥ 0.5) and no disagreeing figures;
 - agreeing figures plus a fair share of the rarer report's words;
-- no figures to compare: the shorter report lies almost wholly inside the longer (containment), which is
-  what a brief with an intro line looks like, however short it is.
+- too few figures to compare (and none that disagree): the smaller report lies largely inside the larger
+  (containment), which is what a reworded brief with an intro line looks like, however short it is.
 
 A *follow-up* repeats the original's figures but adds new facts days later. So when the newer report came
 out more than a day after the older one, it must be nearly wholly contained in the older (nothing new to
@@ -23,15 +23,12 @@ from __future__ import annotations
 import unicodedata
 from dataclasses import dataclass
 
-from datasketch import MinHash
-
 from newsportal.recommend.numerals import figures, to_arabic
 from newsportal.search.bm25 import idf as bm25_idf
 from newsportal.search.docs import IndexDoc
 from newsportal.text import tokenize
 from newsportal.timeutil import to_epoch
 
-NUM_PERM = 128
 NEAR_DUPLICATE = 0.5  # weighted Jaccard above which two texts are copies of one another
 MIN_FIGURES = 0.6  # share of the report with fewer figures found in the other, at least
 MIN_FIGURES_OF_LONGER = 0.25  # …and of the other report's (chance overlaps of small numbers stay out)
@@ -54,9 +51,7 @@ class Fingerprint:
 
     tokens: frozenset[str]
     numbers: frozenset[str]
-    minhash: MinHash
     published: float
-    title: frozenset[str] = frozenset()  # content words of the title: a second way to find candidates
 
 
 def normalise(text: str) -> str:
@@ -64,31 +59,21 @@ def normalise(text: str) -> str:
     return to_arabic(unicodedata.normalize("NFKC", text or ""))
 
 
-def _words(text: str) -> frozenset[str]:
-    return frozenset(t for t in tokenize(text) if len(t) > 1)
-
-
-def features(doc: IndexDoc) -> tuple[frozenset[str], frozenset[str], frozenset[str]]:
-    """The content words (two characters or more), the non-trivial figures and the title's words."""
-    title = normalise(doc.title)
-    text = f"{title}\n{normalise(doc.text)}"
+def features(doc: IndexDoc) -> tuple[frozenset[str], frozenset[str]]:
+    """The content words (two characters or more) and the non-trivial figures of an article."""
+    text = normalise(f"{doc.title}\n{doc.text}")
     numbers = frozenset(n for n in figures(text) if n not in _TRIVIAL_NUMBERS)
-    return _words(text), numbers, _words(title)
+    return frozenset(t for t in tokenize(text) if len(t) > 1), numbers
 
 
 def fingerprint(doc: IndexDoc) -> Fingerprint:
-    tokens, numbers, title = features(doc)
-    mh = MinHash(num_perm=NUM_PERM)
-    mh.update_batch([t.encode("utf-8") for t in tokens])
-    return Fingerprint(tokens, numbers, mh, to_epoch(doc.published_at), title)
+    tokens, numbers = features(doc)
+    return Fingerprint(tokens, numbers, to_epoch(doc.published_at))
 
 
 def fingerprints(docs: list[IndexDoc]) -> list[Fingerprint]:
-    """Fingerprints of many articles at once (datasketch's bulk MinHash: one permutation table, numpy)."""
-    feats = [features(d) for d in docs]
-    hashes = MinHash.bulk([[t.encode("utf-8") for t in f[0]] for f in feats], num_perm=NUM_PERM)
-    return [Fingerprint(tokens, numbers, mh, to_epoch(d.published_at), title)
-            for d, (tokens, numbers, title), mh in zip(docs, feats, hashes, strict=True)]
+    """Fingerprints of many articles (start-up clustering, benchmarks)."""
+    return [fingerprint(d) for d in docs]
 
 
 def quick_reject(a: Fingerprint, b: Fingerprint) -> bool:
@@ -140,6 +125,8 @@ def same_story(a: Fingerprint, b: Fingerprint, df: dict[str, int], n_docs: int) 
         if enough and shared_figures / most >= MIN_FIGURES_OF_LONGER and contained >= words_needed:
             return (contained + figure_share) / 2
         return 0.0
+    if fewest >= 1 and shared_figures == 0:
+        return 0.0  # the one figure the shorter report gives is not the other's: not a copy without figures
     if contained >= MIN_CONTAINED_ALONE and min(len(a.tokens), len(b.tokens)) >= MIN_TOKENS_CONTAINED_ALONE:
         return contained
     if contained >= MIN_CONTAINED and overlap >= MIN_OVERLAP_WITHOUT_FIGURES:
