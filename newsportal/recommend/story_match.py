@@ -36,7 +36,8 @@ MIN_WORDS_WITH_FIGURES = 0.28  # idf-weighted share of the smaller report's word
 MIN_WORDS_ALL_FIGURES = 0.2  # …when all of the smaller report's figures (four or more) recur
 MIN_CONTAINED = 0.4  # without figures: weighted share of the smaller report inside the larger…
 MIN_OVERLAP_WITHOUT_FIGURES = 0.2  # …together with this much weighted Jaccard,
-MIN_CONTAINED_ALONE = 0.6  # …or this much containment on its own (a brief inside its original)
+MIN_CONTAINED_ALONE = 0.8  # …or this much containment (a brief inside its original: the case, 0.93)…
+MIN_OVERLAP_CONTAINED = 0.12  # …with a little Jaccard still (a news brief inside a long explainer is not a copy)
 MIN_TOKENS_CONTAINED_ALONE = 15  # …if the smaller report has at least this many content words
 MIN_TOKENS = 6  # fewer distinct content words than this: too little text to call anything a copy
 MIN_SHARED_TOKENS_SHARE = 0.2  # plain token overlap below which a candidate is not even weighed
@@ -127,7 +128,8 @@ def same_story(a: Fingerprint, b: Fingerprint, df: dict[str, int], n_docs: int) 
         return 0.0
     if fewest >= 1 and shared_figures == 0:
         return 0.0  # the one figure the shorter report gives is not the other's: not a copy without figures
-    if contained >= MIN_CONTAINED_ALONE and min(len(a.tokens), len(b.tokens)) >= MIN_TOKENS_CONTAINED_ALONE:
+    if (contained >= MIN_CONTAINED_ALONE and overlap >= MIN_OVERLAP_CONTAINED
+            and min(len(a.tokens), len(b.tokens)) >= MIN_TOKENS_CONTAINED_ALONE):
         return contained
     if contained >= MIN_CONTAINED and overlap >= MIN_OVERLAP_WITHOUT_FIGURES:
         return contained
