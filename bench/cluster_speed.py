@@ -62,8 +62,9 @@ def pairwise(predicted: dict[int, int], truth: dict[int, str]) -> tuple[float, f
 
 def percentiles(values: list[float]) -> dict:
     ordered = sorted(values)
-    return {"p50": round(statistics.median(ordered), 2), "p95": round(ordered[int(len(ordered) * 0.95) - 1], 2),
-            "max": round(ordered[-1], 2), "n": len(ordered)}
+    p95 = ordered[max(0, int(len(ordered) * 0.95) - 1)]
+    return {"p50": round(statistics.median(ordered), 2), "p95": round(p95, 2), "max": round(ordered[-1], 2),
+            "n": len(ordered)}
 
 
 def main() -> None:

@@ -1,5 +1,5 @@
-"""Chinese numerals to Arabic, so that a copy set in print style (三千二百 / 百分之十五 / 二〇二五年) carries the
-same figures and number tokens as an original written with digits (3200 / 15% / 2025年).
+"""Chinese numerals to Arabic, so that a copy set in print style (三千二百 / 百分之十五 / 二〇二五年)
+carries the same figures and number tokens as an original written with digits (3200 / 15% / 2025年).
 
 Story clustering compares the figures two reports share; a copy whose every figure is spelled out in
 Chinese would otherwise share none with its original. Only runs that are clearly numbers are rewritten:

@@ -1,4 +1,4 @@
-"""Is this pair of reports one event? Fingerprints and the verification the story clusterer runs on candidates.
+"""Is this pair of reports one event? Fingerprints, and the verification run on the clusterer's candidates.
 
 Reworded copies keep what rewording cannot change: the *rare* words (names, places, terms; weighted by
 BM25's idf so that words nearly every article uses count for almost nothing) and the *figures* (a copy
@@ -37,7 +37,7 @@ MIN_WORDS_ALL_FIGURES = 0.2  # …when all of the smaller report's figures (four
 MIN_CONTAINED = 0.4  # without figures: weighted share of the smaller report inside the larger…
 MIN_OVERLAP_WITHOUT_FIGURES = 0.2  # …together with this much weighted Jaccard,
 MIN_CONTAINED_ALONE = 0.8  # …or this much containment (a brief inside its original: the issue's case, 0.93)…
-MIN_OVERLAP_CONTAINED = 0.12  # …with a little Jaccard still (a news brief inside a long explainer is not a copy)
+MIN_OVERLAP_CONTAINED = 0.12  # …with a little Jaccard still (a brief inside a long explainer is no copy)
 MIN_TOKENS_CONTAINED_ALONE = 15  # …if the smaller report has at least this many content words
 MIN_TOKENS = 6  # fewer distinct content words than this: too little text to call anything a copy
 MIN_SHARED_TOKENS_SHARE = 0.2  # plain token overlap below which a candidate is not even weighed

@@ -30,7 +30,8 @@ def test_words_made_of_numeral_characters_stay(text):
 
 
 def test_figures_are_canonical_whatever_the_spelling():
-    assert figures(to_arabic("投资三十八亿元，车流一点二万辆次，增长百分之十五")) == ["3800000000", "12000", "15%"]
+    spelled = to_arabic("投资三十八亿元，车流一点二万辆次，增长百分之十五")
+    assert figures(spelled) == ["3800000000", "12000", "15%"]
     assert figures("投资38亿元，车流1.2万辆次，增长15%") == ["3800000000", "12000", "15%"]
     assert figures("共3,200人") == ["3200"]
 
