@@ -47,8 +47,10 @@ class Settings:
     secret_key: str = ""
     #: Seconds between scheduled-publication passes of the in-server scheduler; 0 turns it off.
     scheduler_seconds: float = 15.0
-    #: The newsroom role an API token acts as (partners' tools): the same role checks as a logged-in user.
-    token_role: str = "editor"
+    #: The newsroom role an API token acts as: the same role checks as a logged-in user. Tokens are made on
+    #: the server's shell by the operator and could always do every editorial write, hence 主编 by default;
+    #: set ``editor`` (no source trust) for partner tools that should only write and publish.
+    token_role: str = "chief_editor"
     extra: dict = field(default_factory=dict)
 
     @property
@@ -110,5 +112,5 @@ def load_settings() -> Settings:
         history_days=_env_float("NEWSPORTAL_HISTORY_DAYS", 30.0),
         secret_key=os.environ.get("NEWSPORTAL_SECRET_KEY", ""),
         scheduler_seconds=_env_float("NEWSPORTAL_SCHEDULER_SECONDS", 15.0),
-        token_role=os.environ.get("NEWSPORTAL_TOKEN_ROLE", "editor"),
+        token_role=os.environ.get("NEWSPORTAL_TOKEN_ROLE", "chief_editor"),
     )

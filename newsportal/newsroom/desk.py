@@ -91,7 +91,7 @@ class Newsroom(ArticleOperations):
 
     # -- who is acting -------------------------------------------------------------------------------
     def actor_for_token(self, token_name: str, *, ip: str | None = None) -> Actor:
-        """A partner's API token acts with :attr:`token_role` (``NEWSPORTAL_TOKEN_ROLE``, default 责编)."""
+        """A partner's API token acts with :attr:`token_role` (``NEWSPORTAL_TOKEN_ROLE``, default 主编)."""
         return Actor(0, f"api:{token_name}"[:80], self.token_role, True, None, ip)
 
     # -- pins, trust, self-media pages ---------------------------------------------------------------

@@ -128,8 +128,9 @@ def publish_article(portal: PortalDep, article_id: ArticleId, w: WriterDep) -> A
 
 
 @router.post("/articles/{article_id}/return", response_model=ArticleOut, tags=["write"])
-def return_article(portal: PortalDep, article_id: ArticleId, body: ReasonIn, w: WriterDep) -> ArticleOut:
-    portal.newsroom.return_article(w.actor, article_id, body.reason)
+def return_article(portal: PortalDep, article_id: ArticleId, w: WriterDep,
+                   body: ReasonIn | None = None) -> ArticleOut:
+    portal.newsroom.return_article(w.actor, article_id, body.reason if body else "")
     return _after(portal, article_id)
 
 
@@ -146,10 +147,11 @@ def unschedule_article(portal: PortalDep, article_id: ArticleId, w: WriterDep) -
 
 
 @router.post("/articles/{article_id}/withdraw", response_model=ArticleOut, tags=["write"])
-def withdraw_article(portal: PortalDep, article_id: ArticleId, body: ReasonIn, w: WriterDep) -> ArticleOut:
-    """Take an article off the site; the reason (required) goes to the audit log and its author."""
+def withdraw_article(portal: PortalDep, article_id: ArticleId, w: WriterDep,
+                     body: ReasonIn | None = None) -> ArticleOut:
+    """Take an article off the site; the reason (required, 422 without) goes to the audit log."""
     any_article_or_404(portal, article_id)
-    portal.newsroom.withdraw(w.actor, article_id, body.reason)
+    portal.newsroom.withdraw(w.actor, article_id, body.reason if body else "")
     return _after(portal, article_id)
 
 
