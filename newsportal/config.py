@@ -43,7 +43,7 @@ class Settings:
     #: Keep the search index in memory instead of under the data directory (tests, throwaway tools).
     index_in_memory: bool = False
     #: Signs newsroom CSRF tokens. Empty means: generate one on first use and keep it in the data directory
-    #: (``secret_key`` file, mode 0600), so the embedded set-up has a per-installation secret, never a constant.
+    #: (``secret_key`` file, mode 0600): the embedded set-up gets a per-installation secret, never a constant.
     secret_key: str = ""
     #: Seconds between scheduled-publication passes of the in-server scheduler; 0 turns it off.
     scheduler_seconds: float = 15.0

@@ -1,4 +1,4 @@
-"""The newsroom's article operations: every editorial write, with its role check and audit entry, in one place.
+"""The newsroom's article operations: every editorial write, its role check and audit entry, in one place.
 
 The web UI, the API (tokens and sessions alike) and tests call these methods with an :class:`Actor`; the
 role × action matrix is asked here (through :func:`workflow.apply` / :func:`workflow.on_save`, which call
@@ -22,9 +22,9 @@ from datetime import datetime
 from typing import Any
 
 from newsportal.domain import Article, ArticleDraft, ArticleStatus
-from newsportal.newsroom.publish import Desk, prepare, publish, save_article, to_draft, to_review, withdraw
 from newsportal.newsroom.actors import SYSTEM_NAME, Actor
 from newsportal.newsroom.audit import AuditService
+from newsportal.newsroom.publish import Desk, prepare, publish, save_article, to_draft, to_review, withdraw
 from newsportal.newsroom.roles import Action, Forbidden, Role, require
 from newsportal.newsroom.workflow import (
     Command,
@@ -168,7 +168,8 @@ class ArticleOperations:
         return (actor.role is Role.SELF_MEDIA and article is not None and actor.source_id is not None
                 and article.source_id == actor.source_id)
 
-    def _audit(self, action: str, actor: Actor | None, article_id: int, at: datetime, **detail: object) -> None:
+    def _audit(self, action: str, actor: Actor | None, article_id: int, at: datetime,
+               **detail: object) -> None:
         self.audit.record(action, actor=actor, actor_name=None if actor else SYSTEM_NAME,
                           target_kind="article", target_id=article_id, at=at, detail=detail or None)
 
@@ -223,7 +224,8 @@ class ArticleOperations:
             cleaned, channel_id, source_id = prepare(self.desk, draft)
             if actor.role is Role.SELF_MEDIA:
                 self._check_source(actor, cleaned)
-            outcome = on_save(status_of(rec), _content(article), _draft_content(cleaned, channel_id, source_id),
+            new = _draft_content(cleaned, channel_id, source_id)
+            outcome = on_save(status_of(rec), _content(article), new,
                               role=actor.role, owns=owns, active=actor.active)
             if expected_revision is not None and expected_revision != article.revision:
                 revs = self.desk.store.revisions(article_id)
@@ -233,8 +235,8 @@ class ArticleOperations:
                 return SaveResult(article, outcome, rec)
             saved, _ = save_article(self.desk, cleaned, actor=actor.name, article_id=article_id)
         if outcome.review_reset:
-            rec = self.workflow.set_status(article_id, expect_state=rec.state, state=outcome.after.state.value,
-                                           now=at, approved_by_user_id=None, approved_by_name=None)
+            rec = self.workflow.set_status(article_id, expect_state=rec.state,
+                                           state=outcome.after.state.value, now=at, approved_by_user_id=None, approved_by_name=None)
             saved = self._sync_article_status(article_id, outcome.after.state)
         if outcome.audit is not None:
             self._audit(outcome.audit.value, actor, article_id, at, fields=list(outcome.fields),
@@ -307,12 +309,14 @@ class ArticleOperations:
     def schedule(self, actor: Actor, article_id: int, when: datetime, *, embargo: bool = False,
                  now: datetime | None = None) -> Transition:
         """Approve for publication at ``when`` (an embargo also forbids publishing it earlier by hand)."""
-        return self.transition(actor, article_id, Command.SCHEDULE, scheduled_at=when, embargo=embargo, now=now)
+        return self.transition(actor, article_id, Command.SCHEDULE, scheduled_at=when, embargo=embargo,
+                               now=now)
 
     def unschedule(self, actor: Actor, article_id: int, *, now: datetime | None = None) -> Transition:
         return self.transition(actor, article_id, Command.UNSCHEDULE, now=now)
 
-    def withdraw(self, actor: Actor, article_id: int, reason: str, *, now: datetime | None = None) -> Transition:
+    def withdraw(self, actor: Actor, article_id: int, reason: str, *,
+                 now: datetime | None = None) -> Transition:
         return self.transition(actor, article_id, Command.WITHDRAW, reason=reason, now=now)
 
     def reopen(self, actor: Actor, article_id: int, *, now: datetime | None = None) -> Transition:
@@ -324,8 +328,8 @@ class ArticleOperations:
         at = self._now(now)
         article = self._article(article_id)
         rec = self.record(article, now=at)
-        t = apply(status_of(rec), Command.CORRECT, role=actor.role, now=at, owns=self.owns(actor, rec, article),
-                  active=actor.active, reason=note)
+        t = apply(status_of(rec), Command.CORRECT, role=actor.role, now=at,
+                  owns=self.owns(actor, rec, article), active=actor.active, reason=note)
         revision = article.revision
         if draft is not None:
             result = self.save(actor, article_id, draft, expected_revision=expected_revision, now=at)

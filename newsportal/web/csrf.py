@@ -23,8 +23,8 @@ from fastapi import Depends
 from starlette.requests import HTTPConnection, Request
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from newsportal.newsroom.sessions import CsrfError, SessionInvalid, SessionRecord, csrf_token as _sign
-from newsportal.newsroom.sessions import csrf_valid
+from newsportal.newsroom.sessions import CsrfError, SessionInvalid, SessionRecord, csrf_valid
+from newsportal.newsroom.sessions import csrf_token as _sign
 from newsportal.web.context import web_context
 from newsportal.web.security import SESSION_COOKIE
 

@@ -133,8 +133,8 @@ def test_corrections_are_dated_on_the_article_page(portal, client):
     aid = nr.create(editor, sample_draft(), now=T0).article.id
     nr.approve_publish(editor, aid, now=T0)
     client.get(f"/article/{aid}")  # cached before the correction: the correction must purge it
-    nr.correct(editor, aid, "原文中站点数量有误，已更正为十二个。", draft=sample_draft(summary="站点数已更正。"),
-               expected_revision=1, now=T0 + timedelta(days=1))
+    nr.correct(editor, aid, "原文中站点数量有误，已更正为十二个。",
+               draft=sample_draft(summary="站点数已更正。"), expected_revision=1, now=T0 + timedelta(days=1))
     page = client.get(f"/article/{aid}").text
     assert "更正" in page and "原文中站点数量有误" in page and "2031-03-03 09:00" in page
     assert portal.store.get_article(aid).revision == 2

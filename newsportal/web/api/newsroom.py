@@ -161,7 +161,8 @@ def correct_article(portal: PortalDep, article_id: ArticleId, body: CorrectionIn
     """A dated correction note (更正) shown on the article page, optionally with corrected text."""
     any_article_or_404(portal, article_id)
     draft = body.article.draft() if body.article else None
-    portal.newsroom.correct(w.actor, article_id, body.note, draft=draft, expected_revision=_revision(if_match))
+    portal.newsroom.correct(w.actor, article_id, body.note, draft=draft,
+                            expected_revision=_revision(if_match))
     return _after(portal, article_id)
 
 

@@ -2,7 +2,7 @@
 
 :func:`require_writer` turns either credential into a newsroom :class:`~newsportal.newsroom.actors.Actor`;
 the handlers then call ``portal.newsroom`` operations, which ask the one role × action matrix. A token acts
-with the role configured as ``NEWSPORTAL_TOKEN_ROLE`` (default ``chief_editor``, 主编). A session write must carry
+with the role set by ``NEWSPORTAL_TOKEN_ROLE`` (default ``chief_editor``, 主编). A session write must carry
 the CSRF token (``X-CSRF-Token`` header), because the browser sends the cookie on its own.
 
 No credential (or a bad one) → 401; a credential whose role forbids the action → 403; both with the API's
