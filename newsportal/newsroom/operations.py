@@ -236,7 +236,8 @@ class ArticleOperations:
             saved, _ = save_article(self.desk, cleaned, actor=actor.name, article_id=article_id)
         if outcome.review_reset:
             rec = self.workflow.set_status(article_id, expect_state=rec.state,
-                                           state=outcome.after.state.value, now=at, approved_by_user_id=None, approved_by_name=None)
+                                           state=outcome.after.state.value, now=at,
+                                           approved_by_user_id=None, approved_by_name=None)
             saved = self._sync_article_status(article_id, outcome.after.state)
         if outcome.audit is not None:
             self._audit(outcome.audit.value, actor, article_id, at, fields=list(outcome.fields),
