@@ -21,7 +21,7 @@ from dataclasses import asdict, dataclass, fields, replace
 from datetime import datetime
 from typing import Any
 
-from newsportal.domain import Article, ArticleDraft, ArticleStatus
+from newsportal.domain import Article, ArticleDraft, ArticleStatus, SourceKind
 from newsportal.newsroom.actors import SYSTEM_NAME, Actor
 from newsportal.newsroom.audit import AuditService
 from newsportal.newsroom.publish import Desk, prepare, publish, save_article, to_draft, to_review, withdraw
@@ -174,12 +174,16 @@ class ArticleOperations:
                           target_kind="article", target_id=article_id, at=at, detail=detail or None)
 
     def _check_source(self, actor: Actor, draft: ArticleDraft) -> None:
-        """A self-media owner writes only under their own account's source."""
-        if actor.role is not Role.SELF_MEDIA:
-            return
+        """A self-media owner writes only under their own account, and nobody else writes under it except
+        editors (who may edit anyone's work): a reporter's story never appears as a self-media post."""
         source = self.desk.sources_by_key.get(draft.source_key)
-        if source is None or source.id != actor.source_id:
-            raise Forbidden(Action.WRITE, actor.role, reason="ownership")
+        if source is None:
+            return  # the publish flow names the unknown source
+        if actor.role is Role.SELF_MEDIA:
+            if source.id != actor.source_id:
+                raise Forbidden(Action.WRITE, actor.role, reason="ownership")
+        elif source.kind is SourceKind.SELF_MEDIA:
+            require(actor.role, Action.EDIT_OTHERS, active=actor.active)
 
     def _sync_article_status(self, article_id: int, state: State) -> Article:
         """Bring the reader-side status in line with the workflow state, through the publish flow."""
@@ -222,8 +226,7 @@ class ArticleOperations:
             rec = self.record(article, now=at)
             owns = self.owns(actor, rec, article)
             cleaned, channel_id, source_id = prepare(self.desk, draft)
-            if actor.role is Role.SELF_MEDIA:
-                self._check_source(actor, cleaned)
+            self._check_source(actor, cleaned)
             new = _draft_content(cleaned, channel_id, source_id)
             outcome = on_save(status_of(rec), _content(article), new,
                               role=actor.role, owns=owns, active=actor.active)
