@@ -149,3 +149,33 @@ def test_restore_makes_a_new_revision(portal):
     restored = nr.restore_revision(editor, aid, 1, expected_revision=2, now=T0)
     assert restored.article.revision == 3 and restored.article.title == sample_draft().title
     assert "article.restore" in actions(portal, aid)
+
+
+def test_self_media_pages_and_statement(portal, client):
+    from newsportal.domain import SourceKind
+    from newsportal.newsroom.desk import SELF_MEDIA_STATEMENT
+
+    nr = portal.newsroom
+    sm = next(s for s in portal.sources.values() if s.kind is SourceKind.SELF_MEDIA)
+    made = nr.accounts.create_user(None, "sm-owner", Role.SELF_MEDIA, source_id=sm.id)
+    owner = nr.accounts.actor_for(made.user)
+    nr.update_self_media(owner, sm.id, {"name": sm.name, "intro": "只写亲手用过的数码产品。",
+                                        "operator": "个人", "category": "科技数码",
+                                        "contact": "owner@example.com"})
+    page = client.get(f"/source/{sm.key}").text
+    for text in ("名称", "简介", "只写亲手用过的数码产品。", "运营主体", "内容类别", "科技数码", "联系方式",
+                 "IP属地", "未知"):
+        assert text in page
+    nr.accounts.authenticate("sm-owner", made.password, ip="8.8.8.8")  # a login from abroad
+    shown = client.get(f"/source/{sm.key}?page=1")
+    assert shown.status_code in (200, 301)
+    region = nr.source_profile(sm).ip_region
+    assert region == nr.locator().locate("8.8.8.8")
+    draft = sample_draft(source_key=sm.key, title="我的新耳机用了一个月")
+    aid = nr.create(owner, draft, now=T0).article.id
+    nr.submit(owner, aid, now=T0)
+    editor = people(portal)[Role.EDITOR]
+    nr.approve_publish(editor, aid, now=T0)
+    article_page = client.get(f"/article/{aid}").text
+    assert SELF_MEDIA_STATEMENT in article_page
+    assert "IP属地" not in client.get("/source/haihe-daily").text  # not a self-media source
