@@ -96,7 +96,8 @@ def test_two_server_processes_publish_each_article_once(portal):
     start, results = ctx.Barrier(2), ctx.Queue()
     now = (T0 + timedelta(hours=1)).isoformat()
     secret = portal.settings.secret_key
-    procs = [ctx.Process(target=_worker, args=(url, secret, f"proc-{n}", now, start, results)) for n in (1, 2)]
+    procs = [ctx.Process(target=_worker, args=(url, secret, f"proc-{n}", now, start, results))
+             for n in (1, 2)]
     for p in procs:
         p.start()
     outcomes = [results.get(timeout=300) for _ in procs]

@@ -28,6 +28,7 @@ from newsportal.newsroom.sessions import CsrfError
 from newsportal.newsroom.workflow import EmbargoActive, InvalidTransition, WorkflowError
 from newsportal.store.workflow import UnknownArticle, WorkflowConflict
 from newsportal.web.api.auth import PortalDep, Unauthorized
+from newsportal.web.context import web_context
 from newsportal.web.csrf import CSRF_HEADER, newsroom_session, verify_csrf
 from newsportal.web.errors import api_error, is_api
 
@@ -41,6 +42,18 @@ class Writer:
     """``"token"`` or ``"session"``."""
 
 
+def session_actor(request: Request) -> Actor | None:
+    """The logged-in newsroom user of a request (live session, account still present), or None.
+
+    For the newsroom pages: they redirect to the login form on None and call ``verify_csrf`` on POSTs.
+    """
+    record = newsroom_session(request)
+    if record is None:
+        return None
+    ip = request.client.host if request.client else None
+    return web_context(request).portal.newsroom.accounts.actor_by_id(record.user_id, ip=ip)
+
+
 def require_writer(request: Request, portal: PortalDep,
                    authorization: Annotated[str | None, Header()] = None) -> Writer:
     """The acting newsroom user of an API write (see the module docstring)."""
@@ -52,10 +65,7 @@ def require_writer(request: Request, portal: PortalDep,
         if token is None:
             raise Unauthorized()
         return Writer(portal.newsroom.actor_for_token(token.name, ip=ip), "token")
-    record = newsroom_session(request)
-    if record is None:
-        raise Unauthorized()
-    actor = portal.newsroom.accounts.actor_by_id(record.user_id, ip=ip)
+    actor = session_actor(request)
     if actor is None:
         raise Unauthorized()
     if request.method not in SAFE_METHODS:
