@@ -15,6 +15,7 @@ from fastapi import APIRouter, Header, Path, Response
 from pydantic import BaseModel, ConfigDict, Field, StrictBool, StrictStr
 
 from newsportal.domain import ArticleStatus
+from newsportal.newsroom import ValidationError
 from newsportal.store import NotFound
 from newsportal.web.api.articles import ArticleId
 from newsportal.web.api.auth import PortalDep
@@ -70,7 +71,7 @@ def _revision(value: str | None) -> int | None:
         return None
     text = value.strip().strip('"').removeprefix("W/").strip('"')
     if not text.isdigit() or len(text) > 9:
-        raise NotFound("If-Match must be an article revision number")
+        raise ValidationError("If-Match", "must be the revision number the edit is based on")
     return int(text)
 
 
