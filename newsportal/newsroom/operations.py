@@ -185,6 +185,12 @@ class ArticleOperations:
         elif source.kind is SourceKind.SELF_MEDIA:
             require(actor.role, Action.EDIT_OTHERS, active=actor.active)
 
+    def _check_version(self, article: Article, expected: int | None, mine: ArticleDraft) -> None:
+        """Refuse an edit based on an older revision than the stored one (``None``: no check asked)."""
+        if expected is not None and expected != article.revision:
+            revs = self.desk.store.revisions(article.id)
+            raise EditConflict(article.id, expected, article, mine, revs[-1].actor if revs else "")
+
     def _sync_article_status(self, article_id: int, state: State) -> Article:
         """Bring the reader-side status in line with the workflow state, through the publish flow."""
         want = _ARTICLE_STATUS[state]
@@ -230,10 +236,7 @@ class ArticleOperations:
             new = _draft_content(cleaned, channel_id, source_id)
             outcome = on_save(status_of(rec), _content(article), new,
                               role=actor.role, owns=owns, active=actor.active)
-            if expected_revision is not None and expected_revision != article.revision:
-                revs = self.desk.store.revisions(article_id)
-                raise EditConflict(article_id, expected_revision, article, cleaned,
-                                   revs[-1].actor if revs else "")
+            self._check_version(article, expected_revision, cleaned)
             if not outcome.changed:
                 return SaveResult(article, outcome, rec)
             saved, _ = save_article(self.desk, cleaned, actor=actor.name, article_id=article_id)
@@ -325,6 +328,23 @@ class ArticleOperations:
 
     def reopen(self, actor: Actor, article_id: int, *, now: datetime | None = None) -> Transition:
         return self.transition(actor, article_id, Command.REOPEN, now=now)
+
+    def schedule_update(self, actor: Actor, article_id: int, draft: ArticleDraft, when: datetime, *,
+                        expected_revision: int | None, now: datetime | None = None) -> Transition:
+        """Replace a live article's text at ``when``: readers keep the current text until then, and the
+        swap is not a second publication (no "published" side effects)."""
+        at = self._now(now)
+        article = self._article(article_id)
+        cleaned, _, _ = prepare(self.desk, draft)
+        self._check_version(article, expected_revision, cleaned)
+        rec = self.record(article, now=at)
+        t = apply(status_of(rec), Command.SCHEDULE_UPDATE, role=actor.role, now=at,
+                  owns=self.owns(actor, rec, article), active=actor.active, scheduled_at=when)
+        self.workflow.set_status(article_id, expect_state=rec.state, state=t.after.state.value, now=at,
+                                 update_at=t.after.update_at, approved_by_user_id=actor.user_id or None,
+                                 approved_by_name=actor.name, pending_revision=draft_payload(cleaned))
+        self._audit(t.audit.value, actor, article_id, at, update_at=t.after.update_at)
+        return t
 
     def correct(self, actor: Actor, article_id: int, note: str, *, draft: ArticleDraft | None = None,
                 expected_revision: int | None = None, now: datetime | None = None) -> Transition:

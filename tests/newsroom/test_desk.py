@@ -179,3 +179,23 @@ def test_self_media_pages_and_statement(portal, client):
     article_page = client.get(f"/article/{aid}").text
     assert SELF_MEDIA_STATEMENT in article_page
     assert "IP属地" not in client.get("/source/haihe-daily").text  # not a self-media source
+
+
+def test_a_scheduled_update_swaps_the_live_text_without_a_second_publication(portal, client):
+    nr = portal.newsroom
+    editor = people(portal)[Role.EDITOR]
+    aid = nr.create(editor, sample_draft(), now=T0).article.id
+    nr.approve_publish(editor, aid, now=T0)
+    went_live = []
+    portal.signals.article_saved.connect(
+        lambda e: went_live.append(e.article.id)
+        if e.previous is not None and e.previous.status is not ArticleStatus.PUBLISHED
+        and e.article.status is ArticleStatus.PUBLISHED else None)
+    nr.schedule_update(editor, aid, sample_draft(title="线路延长至十五站"), T0 + timedelta(hours=2),
+                       expected_revision=1, now=T0)
+    assert portal.store.get_article(aid).title == sample_draft().title  # readers still see the live text
+    report = nr.scheduler.run_due(T0 + timedelta(hours=2, seconds=1), "w1")
+    assert [f.article_id for f in report.fired] == [aid]
+    assert portal.store.get_article(aid).title == "线路延长至十五站"
+    assert went_live == []
+    assert actions(portal, aid)[-2:] == ["article.schedule_update", "article.update_scheduled"]
