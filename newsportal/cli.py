@@ -15,19 +15,24 @@ from __future__ import annotations
 import logging
 import sys
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
 
 from newsportal.config import Settings, load_settings
+from newsportal.newsroom.cli_users import users_app
+
+if TYPE_CHECKING:
+    from newsportal.portal import Portal
 
 app = typer.Typer(help="山海新闻 newsportal: a Chinese news portal and newsroom.", no_args_is_help=True)
 db_app = typer.Typer(help="Database schema.", no_args_is_help=True)
 token_app = typer.Typer(help="API tokens for partner systems and editors' tools.", no_args_is_help=True)
 app.add_typer(db_app, name="db")
 app.add_typer(token_app, name="token")
+app.add_typer(users_app, name="user")
 console = Console(stderr=True)
 
 DataDir = Annotated[Path | None, typer.Option("--data-dir", help="Data directory (default ./data).")]
@@ -115,6 +120,20 @@ def demo(
         portal.close()
 
 
+def _print_demo_accounts(portal: Portal, site_url: str) -> None:
+    """On the first start, make one newsroom account per role and show the passwords this once."""
+    from newsportal.newsroom.demo_accounts import ensure_demo_accounts
+
+    made = ensure_demo_accounts(portal.newsroom.accounts, portal.sources)
+    if not made:
+        return
+    console.print(f"[bold]Newsroom accounts created (log in at {site_url}/newsroom/login).[/]")
+    console.print("[bold yellow]The passwords are shown only now; "
+                  "reset one with `newsportal user reset-password`.[/]")
+    for acc in made:
+        console.print(f"  {acc.username:<10} {acc.role.label:<6} {acc.password}")
+
+
 @app.command()
 def serve(
     host: Annotated[str, typer.Option(help="Address to listen on.")] = "127.0.0.1",
@@ -140,6 +159,7 @@ def serve(
     if demo_content and portal.store.count_articles(ArticleStatus.PUBLISHED) == 0:
         load_demo_content(portal)
     portal.start()
+    _print_demo_accounts(portal, site_url)
     application = create_app(settings, portal=portal)
     console.print(f"[bold green]山海新闻 is running:[/] open {site_url}/  (Ctrl+C to stop)")
     uvicorn.run(application, host=host, port=port, log_level=log_level, access_log=False,

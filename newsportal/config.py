@@ -7,6 +7,7 @@ configuration; production sets ``NEWSPORTAL_DATABASE_URL`` (PostgreSQL) and ``NE
 from __future__ import annotations
 
 import os
+import secrets
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
@@ -41,6 +42,15 @@ class Settings:
     history_days: float = 30.0
     #: Keep the search index in memory instead of under the data directory (tests, throwaway tools).
     index_in_memory: bool = False
+    #: Signs newsroom CSRF tokens. Empty means: generate one on first use and keep it in the data directory
+    #: (``secret_key`` file, mode 0600): the embedded set-up gets a per-installation secret, never a constant.
+    secret_key: str = ""
+    #: Seconds between scheduled-publication passes of the in-server scheduler; 0 turns it off.
+    scheduler_seconds: float = 15.0
+    #: The newsroom role an API token acts as: the same role checks as a logged-in user. Tokens are made on
+    #: the server's shell by the operator and could always do every editorial write, hence 主编 by default;
+    #: set ``editor`` (no source trust) for partner tools that should only write and publish.
+    token_role: str = "chief_editor"
     extra: dict = field(default_factory=dict)
 
     @property
@@ -53,8 +63,41 @@ class Settings:
             return self.database_url
         return f"sqlite:///{(self.data_dir / 'newsportal.sqlite3').resolve()}"
 
+    @property
+    def secure_cookies(self) -> bool:
+        """Cookies get ``Secure`` and responses HSTS when the site is served over https."""
+        return self.site_url.lower().startswith("https://")
+
+    def resolved_secret_key(self) -> bytes:
+        """The configured secret, or the installation's generated one (created on first call)."""
+        if self.secret_key:
+            key = self.secret_key.encode()
+            if len(key) < 32:
+                raise ValueError("NEWSPORTAL_SECRET_KEY must be at least 32 characters")
+            return key
+        return _persisted_secret(self.data_dir / "secret_key")
+
     def with_(self, **changes) -> Settings:
         return replace(self, **changes)
+
+
+def _persisted_secret(path: Path) -> bytes:
+    """Read the per-installation secret, creating it atomically (first writer wins) when missing."""
+    try:
+        text = path.read_text().strip()
+        if len(text) >= 32:
+            return text.encode()
+    except FileNotFoundError:
+        pass
+    path.parent.mkdir(parents=True, exist_ok=True)
+    candidate = secrets.token_hex(32)
+    try:
+        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    except FileExistsError:
+        return path.read_text().strip().encode()
+    with os.fdopen(fd, "w") as fh:
+        fh.write(candidate + "\n")
+    return candidate.encode()
 
 
 def load_settings() -> Settings:
@@ -67,4 +110,7 @@ def load_settings() -> Settings:
         page_cache_seconds=_env_float("NEWSPORTAL_PAGE_CACHE_SECONDS", 1.0),
         fragment_cache_seconds=_env_float("NEWSPORTAL_FRAGMENT_CACHE_SECONDS", 60.0),
         history_days=_env_float("NEWSPORTAL_HISTORY_DAYS", 30.0),
+        secret_key=os.environ.get("NEWSPORTAL_SECRET_KEY", ""),
+        scheduler_seconds=_env_float("NEWSPORTAL_SCHEDULER_SECONDS", 15.0),
+        token_role=os.environ.get("NEWSPORTAL_TOKEN_ROLE", "chief_editor"),
     )

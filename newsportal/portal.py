@@ -24,6 +24,7 @@ from newsportal.counters import Event, open_counters
 from newsportal.domain import Article, ArticleCard, Channel, ChannelKind, Source
 from newsportal.domain.channels import ChannelTree
 from newsportal.newsroom import startup
+from newsportal.newsroom.desk import Newsroom
 from newsportal.newsroom.signals import PublishSignals
 from newsportal.newsroom.sources import SourceBook, reload_sources, set_source_trust
 from newsportal.newsroom.sync import CrossProcessSync
@@ -67,6 +68,7 @@ class Portal:
                                 self.channels, self.source_book, self.signals, ledger)
         self.sync = CrossProcessSync(self.store, self.tail, self.catalog, self.index, self.pins,
                                      self.source_book, self.signals, ledger)
+        self.newsroom = Newsroom(self, settings.resolved_secret_key(), token_role=settings.token_role)
 
     @property
     def published(self) -> Catalog:

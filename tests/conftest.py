@@ -103,6 +103,7 @@ def make_portal(store: Store, **settings) -> Portal:
 
     install_catalog(store)
     settings.setdefault("index_in_memory", True)
+    settings.setdefault("secret_key", uuid.uuid4().hex + uuid.uuid4().hex)  # never write ./data in tests
     return Portal(Settings(site_url="http://testserver", **settings), store).start()
 
 

@@ -189,6 +189,11 @@ def to_review(portal: Desk, article_id: int) -> Article:
     return _set_status(portal, article_id, ArticleStatus.REVIEW)
 
 
+def to_draft(portal: Desk, article_id: int) -> Article:
+    """Back to draft (returned to its author, or reopened after a withdrawal); readers no longer see it."""
+    return _set_status(portal, article_id, ArticleStatus.DRAFT)
+
+
 def _set_status(portal: Desk, article_id: int, status: ArticleStatus) -> Article:
     previous = portal.store.get_article(article_id)
     if previous is None:

@@ -18,9 +18,11 @@ from newsportal.portal import Portal, build_portal
 from newsportal.web import api, errors
 from newsportal.web.cache import Clock
 from newsportal.web.context import WebContext, web_context
+from newsportal.web.csrf import CsrfCookie, csrf_token
 from newsportal.web.limits import RequestLimits
 from newsportal.web.pages import page_routes
 from newsportal.web.rendering import STATIC
+from newsportal.web.security import SecurityHeaders
 
 log = logging.getLogger(__name__)
 FLUSH_SECONDS = 1.0
@@ -55,9 +57,14 @@ def create_app(
             context.attach(await run_in_threadpool(portal_factory or build_portal, settings))
         running = context.portal
         flusher = asyncio.create_task(_flush_loop(running))
+        scheduler = None
+        if settings.scheduler_seconds > 0:  # scheduled publishing, in the server: first pass at once
+            scheduler = running.newsroom.scheduler_loop(interval=settings.scheduler_seconds).start()
         try:
             yield
         finally:
+            if scheduler is not None:
+                await run_in_threadpool(scheduler.stop)
             flusher.cancel()
             with contextlib.suppress(asyncio.CancelledError):
                 await flusher
@@ -75,6 +82,7 @@ def create_app(
         openapi_url="/api/v1/openapi.json",
     )
     app.state.web = context
+    _newsroom_template_globals(context)
     if portal is not None:
         context.attach(portal)
     app.include_router(api.router)
@@ -85,7 +93,17 @@ def create_app(
     for exc, api_handler in api.EXCEPTION_HANDLERS.items():
         app.add_exception_handler(exc, api_handler)
     app.add_middleware(RequestLimits)
+    app.add_middleware(CsrfCookie, secure=settings.secure_cookies)
+    app.add_middleware(SecurityHeaders, settings=settings)
     return app
+
+
+def _newsroom_template_globals(context: WebContext) -> None:
+    """What the newsroom includes on reader pages call (the portal is looked up at render time)."""
+    g = context.templates.globals
+    g["newsroom_notes"] = lambda article: context.portal.newsroom.article_notes(article)
+    g["source_profile"] = lambda source: context.portal.newsroom.source_profile(source)
+    g["csrf_token"] = csrf_token
 
 
 async def _flush_loop(portal: Portal) -> None:

@@ -126,6 +126,9 @@ def browser():
 
 
 def new_context(browser, *, viewport=DESKTOP, javascript=True, **kw):
+    # The test tooling (axe injected as a script, string predicates) needs what the site's CSP forbids;
+    # test_csp.py opens every page with the policy enforced to prove the site itself needs none of it.
+    kw.setdefault("bypass_csp", True)
     return browser.new_context(
         viewport=viewport,
         locale="zh-CN",

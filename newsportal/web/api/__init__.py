@@ -19,7 +19,7 @@ from collections.abc import Awaitable, Callable
 from fastapi import APIRouter, Request
 from starlette.responses import Response
 
-from newsportal.web.api import articles, channels, events, lists, me, newsroom
+from newsportal.web.api import articles, channels, events, lists, me, newsroom, writer
 from newsportal.web.api.auth import Unauthorized, unauthorized
 
 PREFIX = "/api/v1"
@@ -31,4 +31,5 @@ for _group in (articles, lists, channels, newsroom, events, me):
 #: exception handlers the app installs for the API
 EXCEPTION_HANDLERS: dict[type[Exception], Callable[[Request, Exception], Awaitable[Response]]] = {
     Unauthorized: unauthorized,
+    **writer.HANDLERS,
 }

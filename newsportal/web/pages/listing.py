@@ -11,12 +11,12 @@ from newsportal.web.pages.common import is_care, not_found, not_found_parts, pag
 from newsportal.web.parts import PageParts
 
 
-def listing_parts(request: Request, kind: str, view: views.ListingView | None) -> PageParts:
-    """Render a listing view model (or the 404 page when there is none)."""
+def listing_parts(request: Request, kind: str, view: views.ListingView | None, **extra: object) -> PageParts:
+    """Render a listing view model (or the 404 page when there is none); ``extra`` goes to the template."""
     if view is None:
         return not_found_parts(request)
     text = render(request, "listing.html", kind=kind, canonical=view.canonical, current_top=view.current_top,
-                  v=view)
+                  v=view, **extra)
     return PageParts.from_render(text)
 
 
@@ -49,6 +49,6 @@ async def source(request: Request) -> Response:
 
     def build() -> PageParts:
         view = views.source_listing(portal, src, page, views.mode_prefix(care))
-        return listing_parts(request, "source", view)
+        return listing_parts(request, "source", view, source=src)
 
     return await serve(request, PageKey(care, "source", (key, page)), build)
