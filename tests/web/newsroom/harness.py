@@ -86,3 +86,16 @@ def build(portal: Portal, media_root: Path) -> Harness:
         h.clients[role] = h.login(role)
     h.clients["anonymous"] = h.client()
     return h
+
+
+def actor(h: Harness, role: str):
+    return h.svc.accounts.actor_by_id(h.user_ids[role])
+
+
+def make_article(h: Harness, role: str, title: str = "城市公交线路调整", body: str = "<p>新线路下月开通。</p>",
+                 channel: str = "domestic") -> int:
+    """A draft written by ``role`` through the desk (self-media drafts land under their own source)."""
+    from newsportal.web.newsroom import desk
+
+    form = desk.ArticleForm(title=title, body_html=body, channel=channel, source="shanhai-original")
+    return desk.create(h.svc, actor(h, role), form).id
