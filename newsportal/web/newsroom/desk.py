@@ -17,6 +17,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, replace
 
 from newsportal.domain import Article, ArticleDraft, ArticleStatus
+from newsportal.domain.limits import MAX_BYLINE, MAX_NAME, MAX_PEOPLE, MAX_SUMMARY, MAX_TAG, MAX_TAGS, MAX_TITLE
 from newsportal.newsroom.actors import Actor
 from newsportal.newsroom.publish import ValidationError, publish, save_article, withdraw
 from newsportal.newsroom.roles import Action, Role, require
@@ -35,15 +36,18 @@ from newsportal.text import html_to_text
 from newsportal.web.newsroom.deps import NewsroomServices
 
 LIST_SPLIT = re.compile(r"[,，、;；\s]+")
+INVISIBLE = re.compile("[\u200b-\u200f\u202a-\u202e\u2060-\u2064\u2066-\u2069\ufeff\u00ad]")
+"""Zero-width and bidi control characters: invisible in Chinese text, and a bidi override can make the
+text around it read differently from what was typed (a classic way to disguise a link or a name)."""
 MESSAGES = {
-    "title": "标题无效：请填写 1–200 字的标题",
+    "title": f"标题不能超过 {MAX_TITLE} 个字",
     "channel": "请选择有效的频道",
     "source": "请选择有效的来源",
     "body_html": "正文不能为空（清理不安全的标签后没有剩下文字），或正文过长",
-    "summary": "摘要过长",
-    "byline": "署名过长",
-    "tags": "标签过多或单个标签过长",
-    "reporters": "记者名单过长或单个名字过长",
+    "summary": f"摘要不能超过 {MAX_SUMMARY} 个字",
+    "byline": f"署名不能超过 {MAX_BYLINE} 个字",
+    "tags": f"标签最多 {MAX_TAGS} 个，每个不超过 {MAX_TAG} 个字",
+    "reporters": f"记者最多 {MAX_PEOPLE} 位，每个名字不超过 {MAX_NAME} 个字",
 }
 
 
@@ -90,6 +94,11 @@ class ArticleForm:
         )
 
 
+def visible(text: str) -> str:
+    """``text`` without zero-width and bidi control characters (see :data:`INVISIBLE`)."""
+    return INVISIBLE.sub("", text)
+
+
 def split_list(text: str) -> tuple[str, ...]:
     return tuple(t for t in LIST_SPLIT.split(text.strip()) if t)
 
@@ -124,9 +133,9 @@ def draft_of(svc: NewsroomServices, actor: Actor, form: ArticleForm, *, editors:
     if errors:
         raise DeskError(errors)
     return ArticleDraft(
-        title=form.title, body_html=form.body_html, channel_slug=form.channel,
-        source_key=_source_key(svc, actor, form), summary=form.summary, byline=form.byline,
-        tags=split_list(form.tags), reporters=split_list(form.reporters), editors=editors,
+        title=visible(form.title), body_html=visible(form.body_html), channel_slug=form.channel,
+        source_key=_source_key(svc, actor, form), summary=visible(form.summary), byline=visible(form.byline),
+        tags=split_list(visible(form.tags)), reporters=split_list(visible(form.reporters)), editors=editors,
         original=form.original,
     )
 
@@ -234,7 +243,7 @@ def run_command(svc: NewsroomServices, actor: Actor, article_id: int, given: Com
             raise DeskError({"when": exc.message}) from exc
     try:
         t = apply(status_of(record), given.command, role=actor.role, now=svc.clock(), owns=owns(actor, record),
-                  active=actor.active, reason=given.reason, scheduled_at=scheduled_at, embargo=given.embargo)
+                  active=actor.active, reason=visible(given.reason), scheduled_at=scheduled_at, embargo=given.embargo)
     except WorkflowError as exc:
         raise DeskError({"command": exc.message}) from exc
     now = svc.clock()

@@ -15,6 +15,7 @@ from newsportal.newsroom.roles import Action, Role, can, require
 from newsportal.newsroom.self_media import FIELDS, FieldErrors
 from newsportal.newsroom.workflow import State
 from newsportal.web.newsroom.common import Ctx, endpoint
+from newsportal.web.newsroom.desk import visible
 
 
 def _account_page(ctx: Ctx, source_id: int, *, status: int = 200, values: dict[str, str] | None = None,
@@ -53,10 +54,12 @@ def _post(ctx: Ctx) -> Response:
     values = {k: ctx.form.get(k, "") for k in FIELDS}
     try:
         ctx.svc.self_media.update(ctx.actor, source_id, values)
-    except FieldErrors as exc:
-        return _account_page(ctx, source_id, status=400, values=values, errors=exc.errors)
-    except AccountError as exc:
-        return _account_page(ctx, source_id, status=400, values=values, errors={exc.field: exc.message})
+    except (FieldErrors, AccountError) as exc:
+        errors = exc.errors if isinstance(exc, FieldErrors) else {exc.field: exc.message}
+        # Re-display without the invisible characters the message complains about: the user cannot see
+        # them to delete them, and they must not reorder the form's text. Everything visible is kept.
+        shown = {k: visible(v) for k, v in values.items()}
+        return _account_page(ctx, source_id, status=400, values=shown, errors=errors)
     suffix = f"&source_id={source_id}" if ctx.actor.role is not Role.SELF_MEDIA else ""
     return ctx.redirect(f"/newsroom/account?saved=1{suffix}")
 
