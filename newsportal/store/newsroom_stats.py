@@ -55,8 +55,9 @@ class NewsroomStats:
     def __init__(self, engine: Engine):
         self.engine = engine
 
-    def article_series(self, article_id: int, *, since: datetime, until: datetime,
-                       by: str = "hour") -> list[Bucket]:
+    def article_series(
+        self, article_id: int, *, since: datetime, until: datetime, by: str = "hour"
+    ) -> list[Bucket]:
         """Views and shares per hour (or Beijing day) from ``since`` to ``until``, empty buckets included."""
         step = timedelta(hours=1) if by == "hour" else timedelta(days=1)
         offset = timedelta(0) if by == "hour" else timedelta(hours=8)
@@ -96,12 +97,27 @@ class NewsroomStats:
                     rows.append((article_id, int(count)))
         return out
 
-    def desk(self, *, state: str | None = None, channel_ids: tuple[int, ...] | None = None,
-             author_user_id: int | None = None, source_ids: tuple[int, ...] | None = None,
-             limit: int = 100, offset: int = 0) -> list[DeskRow]:
+    def desk(
+        self,
+        *,
+        state: str | None = None,
+        channel_ids: tuple[int, ...] | None = None,
+        author_user_id: int | None = None,
+        source_ids: tuple[int, ...] | None = None,
+        limit: int = 100,
+        offset: int = 0,
+    ) -> list[DeskRow]:
         """Articles that have a workflow row, newest change first, filtered as the list page asks."""
-        q = select(W.article_id, ArticleRow.title, ArticleRow.channel_id, ArticleRow.source_id, W.state,
-                   W.author_user_id, W.updated_at, W.scheduled_at).join(ArticleRow, ArticleRow.id == W.article_id)
+        q = select(
+            W.article_id,
+            ArticleRow.title,
+            ArticleRow.channel_id,
+            ArticleRow.source_id,
+            W.state,
+            W.author_user_id,
+            W.updated_at,
+            W.scheduled_at,
+        ).join(ArticleRow, ArticleRow.id == W.article_id)
         if state:
             q = q.where(W.state == state)
         if channel_ids is not None:

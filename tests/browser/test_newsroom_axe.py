@@ -18,11 +18,20 @@ def nrs(tmp_path_factory):
     with newsroom_server(tmp_path_factory) as (base, h):
         from newsportal.web.newsroom import desk
 
-        aid = make_article(h, "reporter", title="老街区夜间集市开张",
-                           body="<h2>开放时间</h2><p>每周五至周日晚上开放。</p><ul><li>美食</li><li>手作</li></ul>")
+        aid = make_article(
+            h,
+            "reporter",
+            title="老街区夜间集市开张",
+            body="<h2>开放时间</h2><p>每周五至周日晚上开放。</p><ul><li>美食</li><li>手作</li></ul>",
+        )
         h.svc.accounts  # noqa: B018 (services are built)
-        form = desk.ArticleForm(title="老街区夜间集市开张", channel="domestic", source="shanhai-original",
-                                body_html="<p>每周五至周日晚上开放，共四十个摊位。</p>", revision=1)
+        form = desk.ArticleForm(
+            title="老街区夜间集市开张",
+            channel="domestic",
+            source="shanhai-original",
+            body_html="<p>每周五至周日晚上开放，共四十个摊位。</p>",
+            revision=1,
+        )
         desk.save(h.svc, actor(h, "editor"), aid, form)
         desk.run_command(h.svc, actor(h, "editor"), aid, desk.CommandInput(desk.Command.PUBLISH))
         h.svc.workflow.add_correction(aid, "摊位数量应为四十个", at=h.clock(), by_name="李责编")

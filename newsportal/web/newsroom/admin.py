@@ -26,18 +26,36 @@ def _audit(ctx: Ctx) -> Response:
         result = ctx.svc.audit.search(a, parse_filter(q), page=page_no)
     except AuditQueryError as exc:
         error = exc.message
-    return ctx.render("audit.html", 400 if error else 200, q=q, result=result, error=error,
-                      labels=ACTION_LABELS)
+    return ctx.render(
+        "audit.html", 400 if error else 200, q=q, result=result, error=error, labels=ACTION_LABELS
+    )
 
 
-def _users_page(ctx: Ctx, *, status: int = 200, error: str = "", created: tuple[str, str] | None = None,
-                values: dict[str, str] | None = None, done: str = "") -> Response:
+def _users_page(
+    ctx: Ctx,
+    *,
+    status: int = 200,
+    error: str = "",
+    created: tuple[str, str] | None = None,
+    values: dict[str, str] | None = None,
+    done: str = "",
+) -> Response:
     users = ctx.svc.accounts.list_users(ctx.actor)
     sessions = {u.id: len(ctx.svc.sessions.active_for(u.id)) for u in users}
     sources = sorted(ctx.svc.portal.sources_by_key.values(), key=lambda s: s.key)
-    return ctx.render("users.html", status, users=users, sessions=sessions, roles=list(Role),
-                      role_labels=ROLE_LABELS, error=error, created=created, values=values or {},
-                      sources=sources, done=done)
+    return ctx.render(
+        "users.html",
+        status,
+        users=users,
+        sessions=sessions,
+        roles=list(Role),
+        role_labels=ROLE_LABELS,
+        error=error,
+        created=created,
+        values=values or {},
+        sources=sources,
+        done=done,
+    )
 
 
 def _users(ctx: Ctx) -> Response:
@@ -56,9 +74,14 @@ def _create(ctx: Ctx) -> Response:
             return _users_page(ctx, status=400, error="关联的来源不存在", values=values)
         source_id = source.id
     try:
-        made = ctx.svc.accounts.create_user(ctx.actor, values["username"], values["role"],
-                                            display_name=values["display_name"] or None, source_id=source_id,
-                                            ip=ctx.actor.ip)
+        made = ctx.svc.accounts.create_user(
+            ctx.actor,
+            values["username"],
+            values["role"],
+            display_name=values["display_name"] or None,
+            source_id=source_id,
+            ip=ctx.actor.ip,
+        )
     except (AccountError, UnknownRole) as exc:
         message = exc.message if isinstance(exc, AccountError) else str(exc)
         return _users_page(ctx, status=400, error=message, values=values)

@@ -22,11 +22,21 @@ from newsportal.web.newsroom.articles import load
 from newsportal.web.newsroom.common import Ctx, endpoint
 from newsportal.web.newsroom.desk import CommandInput, DeskError
 
-OFFERED = (Command.SUBMIT, Command.PUBLISH, Command.SCHEDULE, Command.RETURN, Command.UNSCHEDULE,
-           Command.WITHDRAW, Command.CORRECT, Command.REOPEN)
+OFFERED = (
+    Command.SUBMIT,
+    Command.PUBLISH,
+    Command.SCHEDULE,
+    Command.RETURN,
+    Command.UNSCHEDULE,
+    Command.WITHDRAW,
+    Command.CORRECT,
+    Command.REOPEN,
+)
 """Commands with a button here; scheduled updates of live articles are made through the API for now."""
-RANGES = {"48h": (timedelta(hours=48), "hour", "最近 48 小时（每小时）"),
-          "30d": (timedelta(days=30), "day", "最近 30 天（每天）")}
+RANGES = {
+    "48h": (timedelta(hours=48), "hour", "最近 48 小时（每小时）"),
+    "30d": (timedelta(days=30), "day", "最近 30 天（每天）"),
+}
 
 
 def analytics(ctx: Ctx, article_id: int, span: str) -> tuple[charts.Chart, str]:
@@ -37,8 +47,9 @@ def analytics(ctx: Ctx, article_id: int, span: str) -> tuple[charts.Chart, str]:
     return charts.render(points, chart_id=f"chart-{article_id}", title=f"阅读量与分享数：{label}"), label
 
 
-def page(ctx: Ctx, article_id: int, *, status: int = 200, errors: dict[str, str] | None = None,
-         done: str = "") -> Response:
+def page(
+    ctx: Ctx, article_id: int, *, status: int = 200, errors: dict[str, str] | None = None, done: str = ""
+) -> Response:
     article, record = load(ctx, article_id)
     a = ctx.actor
     st = desk.status_of(record)
@@ -50,11 +61,26 @@ def page(ctx: Ctx, article_id: int, *, status: int = 200, errors: dict[str, str]
     source = ctx.svc.portal.sources.get(article.source_id)
     reader_url = views.article_url("", article) if record.state == State.PUBLISHED.value else None
     return ctx.render(
-        "article.html", status, article=article, record=record, state_label=STATE_LABELS[State(record.state)],
-        commands=commands, Command=Command, errors=errors or {}, form=ctx.form, done=done,
-        corrections=ctx.svc.workflow.corrections(article_id), chart=chart, span=span, span_label=span_label,
-        channel=channel, source=source, reader_url=reader_url, pins=ctx.svc.portal.store.pins(),
-        channels=ctx.svc.portal.channels.navigation(), may_pin=_may(a, Action.PIN),
+        "article.html",
+        status,
+        article=article,
+        record=record,
+        state_label=STATE_LABELS[State(record.state)],
+        commands=commands,
+        Command=Command,
+        errors=errors or {},
+        form=ctx.form,
+        done=done,
+        corrections=ctx.svc.workflow.corrections(article_id),
+        chart=chart,
+        span=span,
+        span_label=span_label,
+        channel=channel,
+        source=source,
+        reader_url=reader_url,
+        pins=ctx.svc.portal.store.pins(),
+        channels=ctx.svc.portal.channels.navigation(),
+        may_pin=_may(a, Action.PIN),
     )
 
 
@@ -73,8 +99,12 @@ def _action(ctx: Ctx) -> Response:
         command = Command(ctx.form.get("command", ""))
     except ValueError:
         return page(ctx, article_id, status=400, errors={"command": "未知的操作"})
-    given = CommandInput(command, reason=ctx.form.get("reason", ""), when=ctx.form.get("when", ""),
-                         embargo=ctx.form.get("embargo") == "1")
+    given = CommandInput(
+        command,
+        reason=ctx.form.get("reason", ""),
+        when=ctx.form.get("when", ""),
+        embargo=ctx.form.get("embargo") == "1",
+    )
     try:
         desk.run_command(ctx.svc, ctx.actor, article_id, given)
     except DeskError as exc:
@@ -100,8 +130,13 @@ def _pin(ctx: Ctx) -> Response:
         hours_raw = ctx.form.get("hours", "")
         hours = int(hours_raw) if hours_raw.isdigit() and 0 < int(hours_raw) <= 720 else None
         ctx.svc.portal.pin(channel.id, article_id, actor=ctx.actor.name, hours=hours)
-    ctx.svc.audit.record("article.pin", actor=ctx.actor, target_kind="article", target_id=article_id,
-                         detail={"channel": channel.slug, "op": ctx.form.get("op", "pin")})
+    ctx.svc.audit.record(
+        "article.pin",
+        actor=ctx.actor,
+        target_kind="article",
+        target_id=article_id,
+        detail={"channel": channel.slug, "op": ctx.form.get("op", "pin")},
+    )
     return ctx.redirect(f"/newsroom/articles/{article_id}?done=pin")
 
 

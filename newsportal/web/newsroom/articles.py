@@ -31,9 +31,15 @@ def form_of(ctx: Ctx) -> ArticleForm:
     f = ctx.form
     rev = f.get("revision", "0")
     return ArticleForm(
-        title=f.get("title", ""), summary=f.get("summary", ""), body_html=f.get("body_html", ""),
-        channel=f.get("channel", ""), source=f.get("source", ""), byline=f.get("byline", ""),
-        tags=f.get("tags", ""), reporters=f.get("reporters", ""), original=f.get("original") == "1",
+        title=f.get("title", ""),
+        summary=f.get("summary", ""),
+        body_html=f.get("body_html", ""),
+        channel=f.get("channel", ""),
+        source=f.get("source", ""),
+        byline=f.get("byline", ""),
+        tags=f.get("tags", ""),
+        reporters=f.get("reporters", ""),
+        original=f.get("original") == "1",
         revision=int(rev) if rev.isdigit() and len(rev) < 9 else 0,
     )
 
@@ -56,17 +62,34 @@ def load(ctx: Ctx, article_id: int) -> tuple[Article, WorkflowRecord]:
     return article, record
 
 
-def editor(ctx: Ctx, form: ArticleForm, *, article: Article | None = None, status: int = 200,
-           errors: dict[str, str] | None = None, conflict: Article | None = None, saved: bool = False
-           ) -> Response:
+def editor(
+    ctx: Ctx,
+    form: ArticleForm,
+    *,
+    article: Article | None = None,
+    status: int = 200,
+    errors: dict[str, str] | None = None,
+    conflict: Article | None = None,
+    saved: bool = False,
+) -> Response:
     portal = ctx.svc.portal
     conflict_form = None
     if conflict is not None:
-        conflict_form = ArticleForm.from_article(portal.sources, conflict, desk.channel_slug(ctx.svc, conflict))
+        conflict_form = ArticleForm.from_article(
+            portal.sources, conflict, desk.channel_slug(ctx.svc, conflict)
+        )
     return ctx.render(
-        "editor.html", status, form=form, article=article, errors=errors or {}, conflict=conflict_form,
-        channels=portal.channels.navigation(), sections=_sections(ctx), sources=_sources(ctx),
-        uploads=recent_uploads(ctx.svc, 20), saved=saved,
+        "editor.html",
+        status,
+        form=form,
+        article=article,
+        errors=errors or {},
+        conflict=conflict_form,
+        channels=portal.channels.navigation(),
+        sections=_sections(ctx),
+        sources=_sources(ctx),
+        uploads=recent_uploads(ctx.svc, 20),
+        saved=saved,
         action=f"/newsroom/articles/{article.id}/edit" if article else "/newsroom/articles/new",
     )
 
@@ -93,11 +116,20 @@ def _list(ctx: Ctx) -> Response:
     channel = ctx.svc.portal.channels.section_by_slug(q.get("channel", "")[:40])
     mine = q.get("mine") == "1" or not can(a.role, Action.EDIT_OTHERS, active=a.active)
     ids = tuple(ctx.svc.portal.channels.subtree_ids(channel)) if channel else None
-    rows = ctx.svc.stats.desk(state=state or None, channel_ids=ids,
-                              author_user_id=a.user_id if mine else None, limit=PER_PAGE)
-    return ctx.render("articles.html", rows=rows, state=state, channel=channel, mine=mine,
-                      labels=STATE_LABELS, states=list(State), channels=ctx.svc.portal.channels.navigation(),
-                      channel_of=ctx.svc.portal.channels.get)
+    rows = ctx.svc.stats.desk(
+        state=state or None, channel_ids=ids, author_user_id=a.user_id if mine else None, limit=PER_PAGE
+    )
+    return ctx.render(
+        "articles.html",
+        rows=rows,
+        state=state,
+        channel=channel,
+        mine=mine,
+        labels=STATE_LABELS,
+        states=list(State),
+        channels=ctx.svc.portal.channels.navigation(),
+        channel_of=ctx.svc.portal.channels.get,
+    )
 
 
 def _new_get(ctx: Ctx) -> Response:
@@ -131,8 +163,14 @@ def _edit_post(ctx: Ctx) -> Response:
     except DeskError as exc:
         return editor(ctx, form, article=article, status=400, errors=exc.errors)
     except StaleEdit as exc:
-        return editor(ctx, replace(form, revision=exc.current.revision), article=exc.current, status=409,
-                      errors={"revision": str(exc)}, conflict=exc.current)
+        return editor(
+            ctx,
+            replace(form, revision=exc.current.revision),
+            article=exc.current,
+            status=409,
+            errors={"revision": str(exc)},
+            conflict=exc.current,
+        )
     return ctx.redirect(f"/newsroom/articles/{article.id}/edit?saved=1")
 
 
@@ -146,18 +184,38 @@ def _preview(ctx: Ctx) -> Response:
     try:
         draft, channel_id, source_id = prepare(portal, desk.draft_of(ctx.svc, a, form))
     except (DeskError, ValidationError) as exc:
-        errors = exc.errors if isinstance(exc, DeskError) else {exc.field: desk.MESSAGES.get(exc.field, "无效")}
+        errors = (
+            exc.errors if isinstance(exc, DeskError) else {exc.field: desk.MESSAGES.get(exc.field, "无效")}
+        )
         return ctx.render("error.html", 400, heading="无法预览", message="；".join(errors.values()))
     now = ctx.svc.clock()
     article = Article(
-        id=0, slug="preview", title=draft.title, summary=draft.summary, body_html=draft.body_html,
-        byline=draft.byline, channel_id=channel_id, source_id=source_id, status=ArticleStatus.DRAFT,
-        created_at=now, updated_at=now, published_at=now, original=draft.original, tags=draft.tags,
-        reporters=draft.reporters, editors=draft.editors or (a.name,),
+        id=0,
+        slug="preview",
+        title=draft.title,
+        summary=draft.summary,
+        body_html=draft.body_html,
+        byline=draft.byline,
+        channel_id=channel_id,
+        source_id=source_id,
+        status=ArticleStatus.DRAFT,
+        created_at=now,
+        updated_at=now,
+        published_at=now,
+        original=draft.original,
+        tags=draft.tags,
+        reporters=draft.reporters,
+        editors=draft.editors or (a.name,),
     )
     view = views.article_view(portal, article)
-    text = reader_render(ctx.request, "article.html", kind="article", canonical=None,
-                         current_top=portal.channels.top_of(view.channel), v=view)
+    text = reader_render(
+        ctx.request,
+        "article.html",
+        kind="article",
+        canonical=None,
+        current_top=portal.channels.top_of(view.channel),
+        v=view,
+    )
     body = PageParts.from_render(text).join(SharedFragments(hot=b"", modules=b""))
     return HTMLResponse(body, headers={**HEADERS, "x-robots-tag": "noindex"})
 

@@ -29,12 +29,26 @@ def safe_next(url: str) -> str:
     return "/newsroom"
 
 
-def login_page(ctx: Ctx, *, status: int = 200, message: str = "", next_url: str = "/newsroom",
-               keep: Mapping[str, list[str]] | None = None, username: str = "") -> Response:
+def login_page(
+    ctx: Ctx,
+    *,
+    status: int = 200,
+    message: str = "",
+    next_url: str = "/newsroom",
+    keep: Mapping[str, list[str]] | None = None,
+    username: str = "",
+) -> Response:
     nonce, fresh = deps.login_nonce(ctx.request)
-    resp = ctx.render("login.html", status, message=message, next_url=safe_next(next_url),
-                      keep=dict(keep or {}), username=username, keep_prefix=KEEP_PREFIX,
-                      login_csrf=deps.csrf_token_for(ctx.svc, nonce))
+    resp = ctx.render(
+        "login.html",
+        status,
+        message=message,
+        next_url=safe_next(next_url),
+        keep=dict(keep or {}),
+        username=username,
+        keep_prefix=KEEP_PREFIX,
+        login_csrf=deps.csrf_token_for(ctx.svc, nonce),
+    )
     if fresh:
         deps.set_cookie(ctx.svc, resp, deps.NONCE_COOKIE, nonce)
     return resp
@@ -47,7 +61,7 @@ def _login_get(ctx: Ctx) -> Response:
 
 
 def _kept(ctx: Ctx) -> dict[str, list[str]]:
-    return {k[len(KEEP_PREFIX):]: v for k, v in ctx.lists.items() if k.startswith(KEEP_PREFIX)}
+    return {k[len(KEEP_PREFIX) :]: v for k, v in ctx.lists.items() if k.startswith(KEEP_PREFIX)}
 
 
 def _login_post(ctx: Ctx) -> Response:
@@ -57,15 +71,19 @@ def _login_post(ctx: Ctx) -> Response:
     try:
         deps.check_csrf(ctx.svc, ctx.request.cookies.get(deps.NONCE_COOKIE), ctx.form.get(deps.CSRF_FIELD))
     except CsrfError as exc:
-        return login_page(ctx, status=403, message=exc.message, next_url=next_url, keep=keep, username=username)
+        return login_page(
+            ctx, status=403, message=exc.message, next_url=next_url, keep=keep, username=username
+        )
     ip = ctx.request.client.host if ctx.request.client else None
     try:
-        ok = ctx.svc.accounts.authenticate(username, ctx.form.get("password", ""), ip=ip,
-                                           user_agent=ctx.request.headers.get("user-agent"))
+        ok = ctx.svc.accounts.authenticate(
+            username, ctx.form.get("password", ""), ip=ip, user_agent=ctx.request.headers.get("user-agent")
+        )
     except (LoginFailed, LoginThrottled) as exc:
         status = 429 if isinstance(exc, LoginThrottled) else 400
-        return login_page(ctx, status=status, message=exc.message, next_url=next_url, keep=keep,
-                          username=username)
+        return login_page(
+            ctx, status=status, message=exc.message, next_url=next_url, keep=keep, username=username
+        )
     assert ok.session is not None
     if keep:
         resp = ctx.render("resume.html", keep=keep, next_url=next_url, resume_csrf=ok.session.csrf_token)

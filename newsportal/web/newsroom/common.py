@@ -32,8 +32,12 @@ from newsportal.web.newsroom import deps
 from newsportal.web.newsroom.deps import NewsroomServices
 
 log = logging.getLogger(__name__)
-HEADERS = {"cache-control": "private, no-store", "x-content-type-options": "nosniff",
-           "x-frame-options": "SAMEORIGIN", "referrer-policy": "same-origin"}
+HEADERS = {
+    "cache-control": "private, no-store",
+    "x-content-type-options": "nosniff",
+    "x-frame-options": "SAMEORIGIN",
+    "referrer-policy": "same-origin",
+}
 MAX_UPLOAD = 12 * 1024 * 1024
 MAX_FIELD = 400_000
 
@@ -76,12 +80,22 @@ class Ctx:
         return RedirectResponse(url, status_code=303, headers=HEADERS)
 
 
-def render(request: Request, svc: NewsroomServices, viewer: Viewer | None, template: str, status: int = 200,
-           **values: Any) -> Response:
+def render(
+    request: Request,
+    svc: NewsroomServices,
+    viewer: Viewer | None,
+    template: str,
+    status: int = 200,
+    **values: Any,
+) -> Response:
     env = web_context(request).templates
     text = env.get_template(f"newsroom/{template}").render(
-        viewer=viewer, csrf=viewer.csrf if viewer else "", fmt=format_ui, input_time=to_input_value,
-        path=request.url.path, **values,
+        viewer=viewer,
+        csrf=viewer.csrf if viewer else "",
+        fmt=format_ui,
+        input_time=to_input_value,
+        path=request.url.path,
+        **values,
     )
     return HTMLResponse(text, status_code=status, headers=HEADERS)
 
@@ -111,7 +125,9 @@ def current_viewer(request: Request, svc: NewsroomServices) -> tuple[Viewer | No
     return Viewer(user, actor, record, deps.csrf_token_for(svc, record.id_hash)), None
 
 
-async def _read_form(request: Request) -> tuple[dict[str, str], dict[str, list[str]], dict[str, tuple[str, bytes]]]:
+async def _read_form(
+    request: Request,
+) -> tuple[dict[str, str], dict[str, list[str]], dict[str, tuple[str, bytes]]]:
     form = await request.form(max_files=4, max_fields=200)
     single: dict[str, str] = {}
     lists: dict[str, list[str]] = {}
@@ -148,8 +164,15 @@ def endpoint(handler: Handler, *, auth: bool = True) -> Callable[[Request], Awai
     return run
 
 
-def _dispatch(handler: Handler, request: Request, svc: NewsroomServices, form: dict[str, str],
-              lists: dict[str, list[str]], files: dict[str, tuple[str, bytes]], auth: bool) -> Response:
+def _dispatch(
+    handler: Handler,
+    request: Request,
+    svc: NewsroomServices,
+    form: dict[str, str],
+    lists: dict[str, list[str]],
+    files: dict[str, tuple[str, bytes]],
+    auth: bool,
+) -> Response:
     viewer, reason = current_viewer(request, svc)
     ctx = Ctx(request, svc, viewer, form, lists, files)
     if auth and viewer is None:

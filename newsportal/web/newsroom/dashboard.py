@@ -7,6 +7,7 @@ from datetime import datetime, timedelta
 
 from starlette.responses import Response
 
+from newsportal.domain import ArticleCard, Channel
 from newsportal.newsroom.roles import Action, Role, can
 from newsportal.newsroom.workflow import LATE_GRACE, STATE_LABELS, State
 from newsportal.timeutil import to_beijing, to_utc_naive
@@ -24,14 +25,15 @@ def _get(ctx: Ctx) -> Response:
     now = svc.clock()
     editorial = can(a.role, Action.EDIT_OTHERS, active=a.active)
     counts = svc.workflow.count_by_state()
-    top: list[tuple[object, list[tuple[object, int]]]] = []
+    top: list[tuple[Channel, list[tuple[ArticleCard, int]]]] = []
     upcoming = overdue = []
     if editorial:
         by_channel = svc.stats.top_today(since=beijing_midnight(now))
         cards = svc.portal.cards
         for ch in svc.portal.channels.navigation():
-            ids = [(aid, n) for cid in svc.portal.channels.subtree_ids(ch)
-                   for aid, n in by_channel.get(cid, [])]
+            ids = [
+                (aid, n) for cid in svc.portal.channels.subtree_ids(ch) for aid, n in by_channel.get(cid, [])
+            ]
             ids.sort(key=lambda x: -x[1])
             found = {c.id: c for c in cards.by_ids(aid for aid, _ in ids[:5])}
             rows = [(found[aid], n) for aid, n in ids[:5] if aid in found]
@@ -39,11 +41,27 @@ def _get(ctx: Ctx) -> Response:
                 top.append((ch, rows))
         upcoming = svc.workflow.upcoming(limit=20)
         overdue = svc.workflow.overdue(now - LATE_GRACE, limit=20)
-    mine = svc.stats.desk(author_user_id=a.user_id, limit=10) if a.role in (Role.REPORTER, Role.SELF_MEDIA) else []
+    mine = (
+        svc.stats.desk(author_user_id=a.user_id, limit=10)
+        if a.role in (Role.REPORTER, Role.SELF_MEDIA)
+        else []
+    )
     titles = {r.article_id: r.title for r in svc.stats.desk(limit=500)} if editorial else {}
-    return ctx.render("dashboard.html", top=top, queue=counts.get(State.SUBMITTED.value, 0),
-                      scheduled=counts.get(State.SCHEDULED.value, 0), upcoming=upcoming, overdue=overdue,
-                      editorial=editorial, mine=mine, labels=STATE_LABELS, State=State, titles=titles, now=now, timedelta=timedelta)
+    return ctx.render(
+        "dashboard.html",
+        top=top,
+        queue=counts.get(State.SUBMITTED.value, 0),
+        scheduled=counts.get(State.SCHEDULED.value, 0),
+        upcoming=upcoming,
+        overdue=overdue,
+        editorial=editorial,
+        mine=mine,
+        labels=STATE_LABELS,
+        State=State,
+        titles=titles,
+        now=now,
+        timedelta=timedelta,
+    )
 
 
 dashboard = endpoint(_get)

@@ -15,9 +15,18 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 from dataclasses import dataclass, replace
+from typing import Any
 
 from newsportal.domain import Article, ArticleDraft, ArticleStatus
-from newsportal.domain.limits import MAX_BYLINE, MAX_NAME, MAX_PEOPLE, MAX_SUMMARY, MAX_TAG, MAX_TAGS, MAX_TITLE
+from newsportal.domain.limits import (
+    MAX_BYLINE,
+    MAX_NAME,
+    MAX_PEOPLE,
+    MAX_SUMMARY,
+    MAX_TAG,
+    MAX_TAGS,
+    MAX_TITLE,
+)
 from newsportal.newsroom.actors import Actor
 from newsportal.newsroom.publish import ValidationError, publish, save_article, withdraw
 from newsportal.newsroom.roles import Action, Role, require
@@ -87,10 +96,16 @@ class ArticleForm:
     def from_article(cls, portal_sources: dict, article: Article, channel_slug: str) -> ArticleForm:
         source = portal_sources.get(article.source_id)
         return cls(
-            title=article.title, summary=article.summary, body_html=article.body_html,
-            channel=channel_slug, source=source.key if source else "", byline=article.byline,
-            tags="，".join(article.tags), reporters="，".join(article.reporters),
-            original=article.original, revision=article.revision,
+            title=article.title,
+            summary=article.summary,
+            body_html=article.body_html,
+            channel=channel_slug,
+            source=source.key if source else "",
+            byline=article.byline,
+            tags="，".join(article.tags),
+            reporters="，".join(article.reporters),
+            original=article.original,
+            revision=article.revision,
         )
 
 
@@ -121,8 +136,9 @@ def _source_key(svc: NewsroomServices, actor: Actor, form: ArticleForm) -> str:
     return form.source
 
 
-def draft_of(svc: NewsroomServices, actor: Actor, form: ArticleForm, *, editors: tuple[str, ...] = ()
-             ) -> ArticleDraft:
+def draft_of(
+    svc: NewsroomServices, actor: Actor, form: ArticleForm, *, editors: tuple[str, ...] = ()
+) -> ArticleDraft:
     errors: dict[str, str] = {}
     if not form.title.strip():
         errors["title"] = "请填写标题"
@@ -133,15 +149,22 @@ def draft_of(svc: NewsroomServices, actor: Actor, form: ArticleForm, *, editors:
     if errors:
         raise DeskError(errors)
     return ArticleDraft(
-        title=visible(form.title), body_html=visible(form.body_html), channel_slug=form.channel,
-        source_key=_source_key(svc, actor, form), summary=visible(form.summary), byline=visible(form.byline),
-        tags=split_list(visible(form.tags)), reporters=split_list(visible(form.reporters)), editors=editors,
+        title=visible(form.title),
+        body_html=visible(form.body_html),
+        channel_slug=form.channel,
+        source_key=_source_key(svc, actor, form),
+        summary=visible(form.summary),
+        byline=visible(form.byline),
+        tags=split_list(visible(form.tags)),
+        reporters=split_list(visible(form.reporters)),
+        editors=editors,
         original=form.original,
     )
 
 
-def _write(svc: NewsroomServices, draft: ArticleDraft, actor: Actor, article_id: int | None
-           ) -> tuple[Article, bool]:
+def _write(
+    svc: NewsroomServices, draft: ArticleDraft, actor: Actor, article_id: int | None
+) -> tuple[Article, bool]:
     try:
         return save_article(svc.portal, draft, actor=actor.name, article_id=article_id)
     except ValidationError as exc:
@@ -150,9 +173,15 @@ def _write(svc: NewsroomServices, draft: ArticleDraft, actor: Actor, article_id:
 
 def _fields(article: Article | ArticleDraft, channel: str, source: str) -> dict[str, object]:
     return {
-        "title": article.title, "summary": article.summary, "body_html": article.body_html,
-        "byline": article.byline, "tags": tuple(article.tags), "reporters": tuple(article.reporters),
-        "original": article.original, "channel": channel, "source": source,
+        "title": article.title,
+        "summary": article.summary,
+        "body_html": article.body_html,
+        "byline": article.byline,
+        "tags": tuple(article.tags),
+        "reporters": tuple(article.reporters),
+        "original": article.original,
+        "channel": channel,
+        "source": source,
     }
 
 
@@ -166,8 +195,13 @@ def create(svc: NewsroomServices, actor: Actor, form: ArticleForm) -> Article:
     require(actor.role, Action.WRITE, owns=True, active=actor.active)
     article, _ = _write(svc, draft_of(svc, actor, form), actor, None)
     svc.workflow.ensure(article.id, now=svc.clock(), author_user_id=actor.user_id)
-    svc.audit.record("article.save", actor=actor, target_kind="article", target_id=article.id,
-                     detail={"revision": article.revision, "created": True})
+    svc.audit.record(
+        "article.save",
+        actor=actor,
+        target_kind="article",
+        target_id=article.id,
+        detail={"revision": article.revision, "created": True},
+    )
     return article
 
 
@@ -191,12 +225,25 @@ def save(svc: NewsroomServices, actor: Actor, article_id: int, form: ArticleForm
         raise StaleEdit(current)
     article, _ = _write(svc, draft, actor, article_id)
     if outcome.review_reset:
-        svc.workflow.set_status(article_id, expect_state=record.state, state=State.SUBMITTED.value,
-                                now=svc.clock(), approved_by_user_id=None, approved_by_name=None)
-    svc.audit.record(outcome.audit.value if outcome.audit else "article.save", actor=actor,
-                     target_kind="article", target_id=article_id,
-                     detail={"revision": article.revision, "fields": list(outcome.fields),
-                             "review_reset": outcome.review_reset})
+        svc.workflow.set_status(
+            article_id,
+            expect_state=record.state,
+            state=State.SUBMITTED.value,
+            now=svc.clock(),
+            approved_by_user_id=None,
+            approved_by_name=None,
+        )
+    svc.audit.record(
+        outcome.audit.value if outcome.audit else "article.save",
+        actor=actor,
+        target_kind="article",
+        target_id=article_id,
+        detail={
+            "revision": article.revision,
+            "fields": list(outcome.fields),
+            "review_reset": outcome.review_reset,
+        },
+    )
     return article, True
 
 
@@ -215,7 +262,10 @@ def restore(svc: NewsroomServices, actor: Actor, article_id: int, number: int) -
         raise LookupError(number)
     form = replace(
         ArticleForm.from_article(svc.portal.sources, current, channel_slug(svc, current)),
-        title=old.title, summary=old.summary, body_html=old.body_html, byline=old.byline,
+        title=old.title,
+        summary=old.summary,
+        body_html=old.body_html,
+        byline=old.byline,
     )
     article, _ = save(svc, actor, article_id, form)
     return article
@@ -242,33 +292,56 @@ def run_command(svc: NewsroomServices, actor: Actor, article_id: int, given: Com
         except InvalidDateTime as exc:
             raise DeskError({"when": exc.message}) from exc
     try:
-        t = apply(status_of(record), given.command, role=actor.role, now=svc.clock(), owns=owns(actor, record),
-                  active=actor.active, reason=visible(given.reason), scheduled_at=scheduled_at, embargo=given.embargo)
+        t = apply(
+            status_of(record),
+            given.command,
+            role=actor.role,
+            now=svc.clock(),
+            owns=owns(actor, record),
+            active=actor.active,
+            reason=visible(given.reason),
+            scheduled_at=scheduled_at,
+            embargo=given.embargo,
+        )
     except WorkflowError as exc:
         raise DeskError({"command": exc.message}) from exc
     now = svc.clock()
-    approver: dict[str, object] = {}
+    approver: dict[str, Any] = {}
     if t.approves:
         approver = {"approved_by_user_id": actor.user_id, "approved_by_name": actor.name}
     elif t.after.state in (State.RETURNED, State.DRAFT):
         approver = {"approved_by_user_id": None, "approved_by_name": None}
-    submitted = {"submitted_by_user_id": actor.user_id} if given.command is Command.SUBMIT else {}
+    submitted: dict[str, Any] = (
+        {"submitted_by_user_id": actor.user_id} if given.command is Command.SUBMIT else {}
+    )
     if given.command is not Command.CORRECT:
         svc.workflow.set_status(
-            article_id, expect_state=record.state, state=t.after.state.value, now=now,
-            scheduled_at=t.after.scheduled_at, embargo=t.after.embargo, reason=t.after.reason,
-            update_at=t.after.update_at, **approver, **submitted,  # type: ignore[arg-type]
+            article_id,
+            expect_state=record.state,
+            state=t.after.state.value,
+            now=now,
+            scheduled_at=t.after.scheduled_at,
+            embargo=t.after.embargo,
+            reason=t.after.reason,
+            update_at=t.after.update_at,
+            **approver,
+            **submitted,
         )
     if given.command is Command.PUBLISH:
         go_live(svc, article_id, actor.name)
     elif given.command is Command.WITHDRAW:
         withdraw(svc.portal, article_id)
     elif given.command is Command.CORRECT:
-        svc.workflow.add_correction(article_id, t.note or "", at=now, by_user_id=actor.user_id,
-                                    by_name=actor.name)
-    svc.audit.record(t.audit.value, actor=actor, target_kind="article", target_id=article_id,
-                     detail={"note": t.note, "scheduled_at": t.after.scheduled_at,
-                             "embargo": t.after.embargo})
+        svc.workflow.add_correction(
+            article_id, t.note or "", at=now, by_user_id=actor.user_id, by_name=actor.name
+        )
+    svc.audit.record(
+        t.audit.value,
+        actor=actor,
+        target_kind="article",
+        target_id=article_id,
+        detail={"note": t.note, "scheduled_at": t.after.scheduled_at, "embargo": t.after.embargo},
+    )
     return t
 
 
@@ -279,9 +352,16 @@ def go_live(svc: NewsroomServices, article_id: int, approver: str | None) -> Art
         raise LookupError(article_id)
     if approver and article.editors != (approver,):
         draft = ArticleDraft(
-            title=article.title, body_html=article.body_html, channel_slug=channel_slug(svc, article),
-            source_key=_key(svc, article.source_id), summary=article.summary, byline=article.byline,
-            tags=article.tags, reporters=article.reporters, editors=(approver,), original=article.original,
+            title=article.title,
+            body_html=article.body_html,
+            channel_slug=channel_slug(svc, article),
+            source_key=_key(svc, article.source_id),
+            summary=article.summary,
+            byline=article.byline,
+            tags=article.tags,
+            reporters=article.reporters,
+            editors=(approver,),
+            original=article.original,
         )
         save_article(svc.portal, draft, actor=approver, article_id=article_id)
     if article.status is ArticleStatus.PUBLISHED:
@@ -297,4 +377,3 @@ def scheduled_publish(svc: NewsroomServices) -> Callable[[int, Transition], None
         go_live(svc, article_id, record.approved_by_name if record else None)
 
     return fire
-

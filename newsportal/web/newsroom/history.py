@@ -36,12 +36,21 @@ def _get(ctx: Ctx) -> Response:
     fields_html = body_html = Markup("")
     if old is not None and new is not None:
         keys = ("title", "summary", "byline")
-        changes = diff.diff_fields({k: getattr(old, k) for k in keys}, {k: getattr(new, k) for k in keys},
-                                   keys)
+        changes = diff.diff_fields(
+            {k: getattr(old, k) for k in keys}, {k: getattr(new, k) for k in keys}, keys
+        )
         fields_html = Markup(diff.render_fields_html(changes))  # escaped by the diff module
         body_html = Markup(diff.render_html(diff.diff_bodies(old.body_html, new.body_html), context=2))
-    return ctx.render("history.html", article=article, revisions=sorted(revisions, key=lambda r: -r.number),
-                      a=a, b=b, fields_html=fields_html, body_html=body_html, error=ctx.form.get("error", ""))
+    return ctx.render(
+        "history.html",
+        article=article,
+        revisions=sorted(revisions, key=lambda r: -r.number),
+        a=a,
+        b=b,
+        fields_html=fields_html,
+        body_html=body_html,
+        error=ctx.form.get("error", ""),
+    )
 
 
 def _restore(ctx: Ctx) -> Response:

@@ -18,17 +18,32 @@ from newsportal.web.newsroom.common import Ctx, endpoint
 from newsportal.web.newsroom.desk import visible
 
 
-def _account_page(ctx: Ctx, source_id: int, *, status: int = 200, values: dict[str, str] | None = None,
-                  errors: dict[str, str] | None = None, saved: bool = False) -> Response:
+def _account_page(
+    ctx: Ctx,
+    source_id: int,
+    *,
+    status: int = 200,
+    values: dict[str, str] | None = None,
+    errors: dict[str, str] | None = None,
+    saved: bool = False,
+) -> Response:
     page = ctx.svc.self_media.page(source_id)
     source = ctx.svc.portal.sources.get(source_id)
     if source is None:
         raise LookupError(source_id)
     if values is None:
         values = {k: getattr(page, k) for k in FIELDS} if page else {"name": source.name}
-    return ctx.render("account.html", status, page=page, source=source, values=values, fields=FIELDS,
-                      errors=errors or {}, saved=saved,
-                      may_suspend=can(ctx.actor.role, Action.MANAGE_SOURCES, active=ctx.actor.active))
+    return ctx.render(
+        "account.html",
+        status,
+        page=page,
+        source=source,
+        values=values,
+        fields=FIELDS,
+        errors=errors or {},
+        saved=saved,
+        may_suspend=can(ctx.actor.role, Action.MANAGE_SOURCES, active=ctx.actor.active),
+    )
 
 
 def _source_for(ctx: Ctx) -> int:
@@ -80,8 +95,12 @@ def _queue(ctx: Ctx) -> Response:
     accounts = ctx.svc.accounts_store.self_media_accounts()
     ids = tuple(p.source_id for p in accounts)
     rows = ctx.svc.stats.desk(state=State.SUBMITTED.value, source_ids=ids, limit=100) if ids else []
-    return ctx.render("queue.html", rows=rows, accounts={p.source_id: p for p in accounts},
-                      done=ctx.request.query_params.get("done") == "1")
+    return ctx.render(
+        "queue.html",
+        rows=rows,
+        accounts={p.source_id: p for p in accounts},
+        done=ctx.request.query_params.get("done") == "1",
+    )
 
 
 account_get = endpoint(_get)

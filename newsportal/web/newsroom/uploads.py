@@ -66,10 +66,12 @@ def _may_upload(ctx: Ctx) -> None:
         require(a.role, Action.EDIT_OTHERS, active=a.active)
 
 
-def _page(ctx: Ctx, *, status: int = 200, error: str = "", alt: str = "", added: Upload | None = None
-          ) -> Response:
-    return ctx.render("uploads.html", status, uploads=recent_uploads(ctx.svc, 40), error=error, alt=alt,
-                      added=added)
+def _page(
+    ctx: Ctx, *, status: int = 200, error: str = "", alt: str = "", added: Upload | None = None
+) -> Response:
+    return ctx.render(
+        "uploads.html", status, uploads=recent_uploads(ctx.svc, 40), error=error, alt=alt, added=added
+    )
 
 
 def _get(ctx: Ctx) -> Response:
@@ -89,8 +91,13 @@ def _post(ctx: Ctx) -> Response:
         image = ingest_image(data, alt=alt, storage=ctx.svc.media)
     except ImageRejected as exc:
         return _page(ctx, status=400, error=exc.message_zh, alt=alt)
-    ctx.svc.audit.record(UPLOAD_ACTION, actor=ctx.actor, target_kind="image", target_id=image.id,
-                         detail={"image": image.to_dict(), "filename": name[:120]})
+    ctx.svc.audit.record(
+        UPLOAD_ACTION,
+        actor=ctx.actor,
+        target_kind="image",
+        target_id=image.id,
+        detail={"image": image.to_dict(), "filename": name[:120]},
+    )
     return _page(ctx, added=_upload_of({"image": image.to_dict()}, ctx.actor.name))
 
 
@@ -106,8 +113,11 @@ async def serve_media(request: Request) -> Response:
         data = svc.media.open(key)
     except (StorageKeyError, LookupError, OSError):
         return Response("图片不存在", status_code=404, media_type="text/plain; charset=utf-8")
-    return Response(data, media_type=TYPES[ext], headers={
-        "cache-control": "public, max-age=31536000, immutable", "x-content-type-options": "nosniff"})
+    return Response(
+        data,
+        media_type=TYPES[ext],
+        headers={"cache-control": "public, max-age=31536000, immutable", "x-content-type-options": "nosniff"},
+    )
 
 
 uploads_get = endpoint(_get)

@@ -21,8 +21,13 @@ T0 = datetime(2026, 12, 2, 2, 0)  # 10:00 Beijing time
 SELF_MEDIA_SOURCE = "shuma-laozhou"
 PASSWORD = "correct horse battery staple 2026"
 ROLES = ("reporter", "editor", "chief_editor", "admin", "self_media")
-NAMES = {"reporter": "王记者", "editor": "李责编", "chief_editor": "赵主编", "admin": "钱管理员",
-         "self_media": "数码老周"}
+NAMES = {
+    "reporter": "王记者",
+    "editor": "李责编",
+    "chief_editor": "赵主编",
+    "admin": "钱管理员",
+    "self_media": "数码老周",
+}
 _TOKEN = re.compile(r'name="csrf_token" value="([^"]+)"')
 
 
@@ -53,8 +58,15 @@ class Harness:
         c = self.client()
         page = c.get("/newsroom/login")
         token = _TOKEN.search(page.text).group(1)
-        r = c.post("/newsroom/login", data={"username": f"u{role.replace('_', '')}", "password": PASSWORD,
-                                             "csrf_token": token, "next": "/newsroom"})
+        r = c.post(
+            "/newsroom/login",
+            data={
+                "username": f"u{role.replace('_', '')}",
+                "password": PASSWORD,
+                "csrf_token": token,
+                "next": "/newsroom",
+            },
+        )
         assert r.status_code == 303, r.text
         return c
 
@@ -76,12 +88,26 @@ def build(portal: Portal, media_root: Path) -> Harness:
     h = Harness(portal, svc, clock, app)
     source_id = portal.sources_by_key[SELF_MEDIA_SOURCE].id
     for role in ROLES:
-        made = svc.accounts.create_user(None, f"u{role.replace('_', '')}", role, display_name=NAMES[role],
-                                        password=PASSWORD, source_id=source_id if role == "self_media" else None)
+        made = svc.accounts.create_user(
+            None,
+            f"u{role.replace('_', '')}",
+            role,
+            display_name=NAMES[role],
+            password=PASSWORD,
+            source_id=source_id if role == "self_media" else None,
+        )
         h.user_ids[role] = made.user.id
-    svc.self_media.update(svc.accounts.actor_by_id(h.user_ids["self_media"]), source_id, {
-        "name": "数码老周", "intro": "评测手机和电脑。", "operator": "周某某个人", "category": "科技",
-        "contact": "laozhou@example.cn"})
+    svc.self_media.update(
+        svc.accounts.actor_by_id(h.user_ids["self_media"]),
+        source_id,
+        {
+            "name": "数码老周",
+            "intro": "评测手机和电脑。",
+            "operator": "周某某个人",
+            "category": "科技",
+            "contact": "laozhou@example.cn",
+        },
+    )
     for role in ROLES:
         h.clients[role] = h.login(role)
     h.clients["anonymous"] = h.client()
@@ -92,8 +118,13 @@ def actor(h: Harness, role: str):
     return h.svc.accounts.actor_by_id(h.user_ids[role])
 
 
-def make_article(h: Harness, role: str, title: str = "城市公交线路调整", body: str = "<p>新线路下月开通。</p>",
-                 channel: str = "domestic") -> int:
+def make_article(
+    h: Harness,
+    role: str,
+    title: str = "城市公交线路调整",
+    body: str = "<p>新线路下月开通。</p>",
+    channel: str = "domestic",
+) -> int:
     """A draft written by ``role`` through the desk (self-media drafts land under their own source)."""
     from newsportal.web.newsroom import desk
 

@@ -31,7 +31,7 @@ PAYLOADS = (
     '<object data="javascript:alert(1)"></object><embed src="javascript:alert(1)">',
     '<form action="javascript:alert(1)"><button>提交</button></form>',
     '<a href=" java\tscript:alert(1)">空白</a>',
-    "<base href=\"https://evil.example/\">",
+    '<base href="https://evil.example/">',
 )
 HOSTILE = "".join(PAYLOADS)
 BAD_TAGS = {"iframe", "object", "embed", "math", "base", "style", "frame", "frameset", "applet"}

@@ -17,8 +17,7 @@ def test_self_media_article_goes_through_the_queue(nr):
     assert "新款手机续航实测" in queue.text and "数码老周" in queue.text
     r = nr.post("editor", f"/newsroom/articles/{aid}/action", {"command": "return", "back": "queue"})
     assert r.status_code == 400 and "请填写退回原因" in r.text
-    r = nr.post("editor", f"/newsroom/articles/{aid}/action",
-                {"command": "publish", "back": "queue"})
+    r = nr.post("editor", f"/newsroom/articles/{aid}/action", {"command": "publish", "back": "queue"})
     assert r.status_code == 303 and r.headers["location"].startswith("/newsroom/self-media/queue")
     assert nr.portal.store.get_article(aid).status.value == "published"
     assert "新款手机续航实测" not in nr.clients["editor"].get("/newsroom/self-media/queue").text
@@ -28,13 +27,21 @@ def test_suspension_locks_the_owner_out_until_restored(nr):
     src = nr.portal.sources_by_key["shuma-laozhou"].id
     r = nr.post("chief_editor", "/newsroom/account/suspend", {"source_id": str(src), "reason": ""})
     assert r.status_code == 400 and "暂停原因" in r.text
-    r = nr.post("chief_editor", "/newsroom/account/suspend", {"source_id": str(src), "reason": "多次发布未经核实的内容"})
+    r = nr.post(
+        "chief_editor",
+        "/newsroom/account/suspend",
+        {"source_id": str(src), "reason": "多次发布未经核实的内容"},
+    )
     assert r.status_code == 303
     assert nr.clients["self_media"].get("/newsroom").status_code == 401  # sessions ended
     c = nr.login("self_media")
     assert c.get("/newsroom/articles/new").status_code == 403
-    assert nr.post("chief_editor", "/newsroom/account/suspend", {"source_id": str(src), "op": "restore"}
-                   ).status_code == 303
+    assert (
+        nr.post(
+            "chief_editor", "/newsroom/account/suspend", {"source_id": str(src), "op": "restore"}
+        ).status_code
+        == 303
+    )
     assert c.get("/newsroom/articles/new").status_code == 200
     nr.clients["self_media"] = c
 
@@ -51,19 +58,31 @@ def test_audit_page_filters(nr):
 
 
 def test_users_page_create_role_disable_revoke(nr):
-    r = nr.post("admin", "/newsroom/users", {"username": "xinren", "display_name": "新人记者", "role": "reporter"})
+    r = nr.post(
+        "admin", "/newsroom/users", {"username": "xinren", "display_name": "新人记者", "role": "reporter"}
+    )
     assert r.status_code == 200 and "只显示这一次" in r.text
-    r = nr.post("admin", "/newsroom/users", {"username": "xinren", "display_name": "重名", "role": "reporter"})
+    r = nr.post(
+        "admin", "/newsroom/users", {"username": "xinren", "display_name": "重名", "role": "reporter"}
+    )
     assert r.status_code == 400 and 'value="重名"' in r.text
-    assert nr.post("admin", "/newsroom/users/manage", {"op": "role", "username": "xinren", "role": "editor"}
-                   ).status_code == 303
+    assert (
+        nr.post(
+            "admin", "/newsroom/users/manage", {"op": "role", "username": "xinren", "role": "editor"}
+        ).status_code
+        == 303
+    )
     assert nr.svc.accounts_store.by_username("xinren").role == "editor"
-    assert nr.post("admin", "/newsroom/users/manage", {"op": "disable", "username": "xinren"}).status_code == 303
+    assert (
+        nr.post("admin", "/newsroom/users/manage", {"op": "disable", "username": "xinren"}).status_code == 303
+    )
     assert not nr.svc.accounts_store.by_username("xinren").active
     r = nr.post("admin", "/newsroom/users/manage", {"op": "disable", "username": "uadmin"})
     assert r.status_code == 400 and "不能停用自己的账号" in r.text
     c = nr.login("editor")
-    assert nr.post("admin", "/newsroom/users/manage", {"op": "revoke", "username": "ueditor"}).status_code == 303
+    assert (
+        nr.post("admin", "/newsroom/users/manage", {"op": "revoke", "username": "ueditor"}).status_code == 303
+    )
     assert c.get("/newsroom").status_code == 401
     nr.clients["editor"] = nr.login("editor")
     actions = {e.action for e in nr.svc.audit.log.query(None, limit=500)}
@@ -72,8 +91,14 @@ def test_users_page_create_role_disable_revoke(nr):
 
 def test_dashboard_alerts_missed_schedules_and_ranks_today(nr):
     aid = make_article(nr, "editor", title="跨年夜地铁延长运营")
-    desk.run_command(nr.svc, actor(nr, "editor"), aid, desk.CommandInput(
-        desk.Command.SCHEDULE, when=(nr.clock() + timedelta(hours=9)).strftime("%Y-%m-%dT%H:%M")))
+    desk.run_command(
+        nr.svc,
+        actor(nr, "editor"),
+        aid,
+        desk.CommandInput(
+            desk.Command.SCHEDULE, when=(nr.clock() + timedelta(hours=9)).strftime("%Y-%m-%dT%H:%M")
+        ),
+    )
     nr.clock.advance(hours=2)  # 9h "Beijing" = 1h UTC after now: due an hour ago, nobody ran the scheduler
     try:
         page = nr.clients["editor"].get("/newsroom")

@@ -53,8 +53,11 @@ def _route_of(path: str) -> str:
 
 
 def test_table_covers_every_route():
-    covered = {(m, _route_of(p)) for m, p, _, _ in TABLE} | {("GET", "/login"), ("POST", "/login"),
-                                                             ("POST", "/logout")}
+    covered = {(m, _route_of(p)) for m, p, _, _ in TABLE} | {
+        ("GET", "/login"),
+        ("POST", "/login"),
+        ("POST", "/logout"),
+    }
     assert covered == {(m, p) for m, p, _ in ROUTES}
 
 

@@ -17,9 +17,17 @@ from newsportal.timeutil import to_beijing
 from newsportal.web.newsroom import desk
 from tests.web.newsroom.harness import make_article
 
-FORM = {"title": "江边步道全线贯通", "summary": "", "body_html": "<p>步道全长十二公里，沿途设有八个驿站。</p>",
-        "channel": "domestic", "source": "shanhai-original", "byline": "", "tags": "城市，步道",
-        "reporters": "王记者", "revision": "1"}
+FORM = {
+    "title": "江边步道全线贯通",
+    "summary": "",
+    "body_html": "<p>步道全长十二公里，沿途设有八个驿站。</p>",
+    "channel": "domestic",
+    "source": "shanhai-original",
+    "byline": "",
+    "tags": "城市，步道",
+    "reporters": "王记者",
+    "revision": "1",
+}
 
 
 def _state(nr, aid: int) -> str:
@@ -68,14 +76,24 @@ def test_submit_return_fix_schedule_and_the_scheduler_publishes(nr):
 
 def test_stale_save_shows_both_versions_and_noop_save_keeps_review(nr):
     aid = make_article(nr, "reporter", title="老城区改造方案公示")
-    form = {**FORM, "title": "老城区改造方案公示", "body_html": "<p>新线路下月开通。</p>", "revision": "1",
-            "tags": "", "reporters": ""}
+    form = {
+        **FORM,
+        "title": "老城区改造方案公示",
+        "body_html": "<p>新线路下月开通。</p>",
+        "revision": "1",
+        "tags": "",
+        "reporters": "",
+    }
     assert _action(nr, "reporter", aid, "submit").status_code == 303
     # saving the same content (even with a stale revision number) changes nothing, review stays
     assert nr.post("reporter", f"/newsroom/articles/{aid}/edit", form).status_code == 303
     assert _state(nr, aid) == "submitted" and nr.portal.store.get_article(aid).revision == 1
-    assert nr.post("editor", f"/newsroom/articles/{aid}/edit", {**form, "title": "老城区改造方案今起公示"}
-                   ).status_code == 303
+    assert (
+        nr.post(
+            "editor", f"/newsroom/articles/{aid}/edit", {**form, "title": "老城区改造方案今起公示"}
+        ).status_code
+        == 303
+    )
     r = nr.post("reporter", f"/newsroom/articles/{aid}/edit", {**form, "title": "老城区改造方案公示十天"})
     assert r.status_code == 409
     assert "保存冲突" in r.text and "老城区改造方案公示十天" in r.text and "老城区改造方案今起公示" in r.text
@@ -102,8 +120,16 @@ def test_expired_session_keeps_the_text_and_resumes_after_login(nr):
     assert 'value="过期后仍保留的标题"' in r.text
     login_token = re.search(r'name="csrf_token" value="([^"]+)"', r.text).group(1)
     kept = {k: v for k, v in re.findall(r'name="(keep__[^"]+)" value="([^"]*)"', r.text)}
-    r = c.post("/newsroom/login", data={"username": "ureporter", "password": "correct horse battery staple 2026",
-                                        "csrf_token": login_token, "next": "/newsroom/articles/new", **kept})
+    r = c.post(
+        "/newsroom/login",
+        data={
+            "username": "ureporter",
+            "password": "correct horse battery staple 2026",
+            "csrf_token": login_token,
+            "next": "/newsroom/articles/new",
+            **kept,
+        },
+    )
     assert r.status_code == 200 and "继续提交" in r.text and "过期后仍保留的标题" in r.text
     resume = r.text.split('action="/newsroom/articles/new"')[1].split("</form>")[0]
     fields = dict(re.findall(r'name="([^"]+)" value="([^"]*)"', resume))
@@ -122,13 +148,23 @@ def test_withdraw_correct_restore_and_unknown_ids(nr):
     assert nr.portal.store.get_article(aid).status.value == "withdrawn"
     assert _action(nr, "editor", aid, "reopen").status_code == 303
     rev = nr.portal.store.get_article(aid).revision
-    form = {**FORM, "title": "景区门票价格调整（修订）", "body_html": "<p>新线路下月开通。</p>",
-            "revision": str(rev), "tags": "", "reporters": ""}
+    form = {
+        **FORM,
+        "title": "景区门票价格调整（修订）",
+        "body_html": "<p>新线路下月开通。</p>",
+        "revision": str(rev),
+        "tags": "",
+        "reporters": "",
+    }
     assert nr.post("editor", f"/newsroom/articles/{aid}/edit", form).status_code == 303
     assert nr.post("editor", f"/newsroom/articles/{aid}/restore", {"number": "1"}).status_code == 303
     art = nr.portal.store.get_article(aid)
     assert art.title == "景区门票价格调整" and art.revision == rev + 2
-    for path in ("/newsroom/articles/999999", "/newsroom/articles/abc/edit", f"/newsroom/articles/{aid}/history?a=1&b=99"):
+    for path in (
+        "/newsroom/articles/999999",
+        "/newsroom/articles/abc/edit",
+        f"/newsroom/articles/{aid}/history?a=1&b=99",
+    ):
         r = nr.clients["editor"].get(path)
         assert r.status_code == 404 and "页面不存在（404）" in r.text
 
@@ -142,17 +178,29 @@ def _png(w: int, h: int) -> bytes:
 def test_uploads_refuse_bad_files_with_chinese_messages(nr):
     c = nr.clients["reporter"]
     tok = nr.token(c)
-    r = c.post("/newsroom/uploads", data={"csrf_token": tok, "alt": "伪装的脚本"},
-               files={"image": ("photo.jpg", b"#!/bin/sh\necho hi\n", "image/jpeg")})
+    r = c.post(
+        "/newsroom/uploads",
+        data={"csrf_token": tok, "alt": "伪装的脚本"},
+        files={"image": ("photo.jpg", b"#!/bin/sh\necho hi\n", "image/jpeg")},
+    )
     assert r.status_code == 400 and 'value="伪装的脚本"' in r.text
-    r = c.post("/newsroom/uploads", data={"csrf_token": tok, "alt": "巨大的图片"},
-               files={"image": ("big.png", _bomb(), "image/png")})
+    r = c.post(
+        "/newsroom/uploads",
+        data={"csrf_token": tok, "alt": "巨大的图片"},
+        files={"image": ("big.png", _bomb(), "image/png")},
+    )
     assert r.status_code == 400 and 'value="巨大的图片"' in r.text and "nr-alert" in r.text
-    r = c.post("/newsroom/uploads", data={"csrf_token": tok, "alt": ""},
-               files={"image": ("ok.png", _png(800, 600), "image/png")})
+    r = c.post(
+        "/newsroom/uploads",
+        data={"csrf_token": tok, "alt": ""},
+        files={"image": ("ok.png", _png(800, 600), "image/png")},
+    )
     assert r.status_code == 400 and "替代文字" in r.text
-    r = c.post("/newsroom/uploads", data={"csrf_token": tok, "alt": "江边步道的驿站"},
-               files={"image": ("ok.png", _png(800, 600), "image/png")})
+    r = c.post(
+        "/newsroom/uploads",
+        data={"csrf_token": tok, "alt": "江边步道的驿站"},
+        files={"image": ("ok.png", _png(800, 600), "image/png")},
+    )
     assert r.status_code == 200 and "图片已上传" in r.text
     src = re.search(r'<img src="([^"]+)" alt="江边步道的驿站"', r.text).group(1)
     got = nr.clients["anonymous"].get(src)
@@ -164,6 +212,6 @@ def _bomb() -> bytes:
     """A tiny PNG whose header claims 20000×20000 pixels (decompression bomb / oversized dimensions)."""
     data = bytearray(_png(8, 8))
     ihdr = 8 + 8  # signature, then length and type of the IHDR chunk
-    data[ihdr:ihdr + 8] = struct.pack(">II", 20000, 20000)
-    data[ihdr + 13:ihdr + 17] = struct.pack(">I", zlib.crc32(bytes(data[ihdr - 4:ihdr + 13])))
+    data[ihdr : ihdr + 8] = struct.pack(">II", 20000, 20000)
+    data[ihdr + 13 : ihdr + 17] = struct.pack(">I", zlib.crc32(bytes(data[ihdr - 4 : ihdr + 13])))
     return bytes(data)
