@@ -19,7 +19,7 @@ from newsportal.web import api, errors
 from newsportal.web.cache import Clock
 from newsportal.web.context import WebContext, web_context
 from newsportal.web.limits import RequestLimits
-from newsportal.web.newsroom import newsroom_routes
+from newsportal.web.newsroom.routes import newsroom_routes
 from newsportal.web.pages import page_routes
 from newsportal.web.rendering import STATIC
 

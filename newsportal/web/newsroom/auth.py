@@ -9,49 +9,13 @@ nothing typed is lost and nothing is saved without the user pressing the button 
 
 from __future__ import annotations
 
-from collections.abc import Mapping
-
 from starlette.responses import Response
 
 from newsportal.newsroom.accounts import LoginFailed
 from newsportal.newsroom.login_limits import LoginThrottled
 from newsportal.newsroom.sessions import CsrfError
 from newsportal.web.newsroom import deps
-from newsportal.web.newsroom.common import HEADERS, Ctx, endpoint
-
-KEEP_PREFIX = "keep__"
-
-
-def safe_next(url: str) -> str:
-    """Only newsroom paths on this site: no open redirect through ``next``."""
-    if url.startswith("/newsroom") and not url.startswith("//") and "\\" not in url and len(url) < 500:
-        return url
-    return "/newsroom"
-
-
-def login_page(
-    ctx: Ctx,
-    *,
-    status: int = 200,
-    message: str = "",
-    next_url: str = "/newsroom",
-    keep: Mapping[str, list[str]] | None = None,
-    username: str = "",
-) -> Response:
-    nonce, fresh = deps.login_nonce(ctx.request)
-    resp = ctx.render(
-        "login.html",
-        status,
-        message=message,
-        next_url=safe_next(next_url),
-        keep=dict(keep or {}),
-        username=username,
-        keep_prefix=KEEP_PREFIX,
-        login_csrf=deps.csrf_token_for(ctx.svc, nonce),
-    )
-    if fresh:
-        deps.set_cookie(ctx.svc, resp, deps.NONCE_COOKIE, nonce)
-    return resp
+from newsportal.web.newsroom.common import HEADERS, KEEP_PREFIX, Ctx, endpoint, login_page, safe_next
 
 
 def _login_get(ctx: Ctx) -> Response:

@@ -195,8 +195,41 @@ def login_again(ctx: Ctx, reason: str | None) -> Response:
     keep: Mapping[str, list[str]] = {}
     if ctx.request.method == "POST":
         keep = {k: v for k, v in ctx.lists.items() if k != deps.CSRF_FIELD}
-    from newsportal.web.newsroom.auth import login_page
-
     url = ctx.request.url
     target = url.path + (f"?{url.query}" if url.query and ctx.request.method == "GET" else "")
     return login_page(ctx, status=401, message=reason or "请先登录", next_url=target, keep=keep)
+
+
+KEEP_PREFIX = "keep__"
+
+
+def safe_next(url: str) -> str:
+    """Only newsroom paths on this site: no open redirect through ``next``."""
+    if url.startswith("/newsroom") and not url.startswith("//") and "\\" not in url and len(url) < 500:
+        return url
+    return "/newsroom"
+
+
+def login_page(
+    ctx: Ctx,
+    *,
+    status: int = 200,
+    message: str = "",
+    next_url: str = "/newsroom",
+    keep: Mapping[str, list[str]] | None = None,
+    username: str = "",
+) -> Response:
+    nonce, fresh = deps.login_nonce(ctx.request)
+    resp = ctx.render(
+        "login.html",
+        status,
+        message=message,
+        next_url=safe_next(next_url),
+        keep=dict(keep or {}),
+        username=username,
+        keep_prefix=KEEP_PREFIX,
+        login_csrf=deps.csrf_token_for(ctx.svc, nonce),
+    )
+    if fresh:
+        deps.set_cookie(ctx.svc, resp, deps.NONCE_COOKIE, nonce)
+    return resp

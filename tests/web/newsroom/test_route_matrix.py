@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import pytest
 
-from newsportal.web.newsroom import ROUTES
+from newsportal.web.newsroom.routes import ROUTES
 from tests.web.newsroom.harness import make_article
 
 ALL = {"reporter", "editor", "chief_editor", "admin", "self_media"}
