@@ -9,9 +9,11 @@ from __future__ import annotations
 
 from dataclasses import replace
 
+from markupsafe import Markup
 from starlette.responses import HTMLResponse, Response
 
 from newsportal.domain import Article, ArticleStatus
+from newsportal.newsroom import diff
 from newsportal.newsroom.publish import ValidationError, prepare
 from newsportal.newsroom.roles import Action, Role, can, require
 from newsportal.newsroom.workflow import STATE_LABELS, State
@@ -74,7 +76,11 @@ def editor(
 ) -> Response:
     portal = ctx.svc.portal
     conflict_form = None
+    conflict_diff = Markup("")
     if conflict is not None:
+        # the diff module escapes every piece of text, so the markup is safe to insert
+        changes = diff.diff_bodies(conflict.body_html, desk.visible(form.body_html))
+        conflict_diff = Markup(diff.render_html(changes, context=1))
         conflict_form = ArticleForm.from_article(
             portal.sources, conflict, desk.channel_slug(ctx.svc, conflict)
         )
@@ -85,6 +91,7 @@ def editor(
         article=article,
         errors=errors or {},
         conflict=conflict_form,
+        conflict_diff=conflict_diff,
         channels=portal.channels.navigation(),
         sections=_sections(ctx),
         sources=_sources(ctx),

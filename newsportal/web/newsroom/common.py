@@ -12,6 +12,7 @@ is where the rules that must hold on every route live, so no handler can forget 
 
 from __future__ import annotations
 
+import hashlib
 import logging
 from collections.abc import Awaitable, Callable, Mapping
 from dataclasses import dataclass, field
@@ -30,6 +31,7 @@ from newsportal.store.accounts import User
 from newsportal.web.context import web_context
 from newsportal.web.newsroom import deps
 from newsportal.web.newsroom.deps import NewsroomServices
+from newsportal.web.rendering import STATIC
 
 log = logging.getLogger(__name__)
 HEADERS = {
@@ -80,6 +82,18 @@ class Ctx:
         return RedirectResponse(url, status_code=303, headers=HEADERS)
 
 
+def _static_version() -> str:
+    """A hash of the newsroom's own static files: the shared version only covers the top-level ones, and
+    static files are served as immutable, so a changed script must change its URL."""
+    digest = hashlib.sha1()
+    for path in sorted((STATIC / "newsroom").glob("*")):
+        digest.update(path.read_bytes())
+    return digest.hexdigest()[:10]
+
+
+STATIC_VERSION = _static_version()
+
+
 def render(
     request: Request,
     svc: NewsroomServices,
@@ -95,6 +109,7 @@ def render(
         fmt=format_ui,
         input_time=to_input_value,
         path=request.url.path,
+        nr_version=STATIC_VERSION,
         **values,
     )
     return HTMLResponse(text, status_code=status, headers=HEADERS)
