@@ -13,6 +13,8 @@ import secrets
 import threading
 from dataclasses import replace
 
+from argon2 import PasswordHasher
+
 from newsportal.comments.moderating import ModerationService
 from newsportal.comments.ratelimit import LimitSettings, PostLimiter
 from newsportal.comments.readers import ReaderService
@@ -59,11 +61,15 @@ class Comments:
         locator: IpLocator | None = None,
         limiter: PostLimiter | None = None,
         secret: bytes | None = None,
+        hasher: PasswordHasher | None = None,
     ) -> None:
+        """``hasher`` overrides the argon2 parameters (tests use cheap ones); ``secret`` signs CSRF tokens."""
         self.stores = CommentStores.over(engine)
         self.locator = locator or LazyLocator()
         self.limiter = limiter or PostLimiter()
-        self.readers = ReaderService(ReaderAccountStore(engine), limiter=self.limiter, locator=self.locator)
+        self.readers = ReaderService(
+            ReaderAccountStore(engine), hasher=hasher, limiter=self.limiter, locator=self.locator
+        )
         self.service = CommentService(self.stores, locator=self.locator, limiter=self.limiter)
         self.moderation = ModerationService(self.stores)
         env_secret = os.environ.get(SECRET_ENV, "")
