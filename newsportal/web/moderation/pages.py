@@ -107,7 +107,7 @@ async def queue(request: Request) -> Response:
             status, article_id=article_id, author_id=author_id, page=page or 1, per_page=30)
         here = f"{BASE}?" + urlencode({k: v for k, v in (("status", status), ("article", article_id or ""),
                                                          ("reader", author_id or "")) if v})
-        return _page(request, "moderation/queue.html", staff, items=items, total=total, status=status,
+        return _page(request, "moderation/queue.html", staff, items=items, total=total, filter_status=status,
                      article_id=article_id, author_id=author_id, page=page or 1, here=here,
                      pending_total=_comments(request).moderation.pending_total())
 
