@@ -187,7 +187,7 @@ def _end_of_day(value: str) -> datetime:
         day = datetime.strptime(value.strip(), "%Y-%m-%d").date()
     except ValueError:
         raise BadInput("bad_date", "请按 年-月-日 填写禁言结束日期，例如 2026-12-31。") from None
-    return datetime.combine(day, time(23, 59, 59), BEIJING).astimezone(UTC)
+    return datetime.combine(day, time(23, 59, 59), BEIJING).astimezone(UTC).replace(tzinfo=None)
 
 
 async def bans(request: Request) -> Response:
