@@ -58,7 +58,7 @@
       return resp.json().then(function (data) { return { ok: resp.ok, data: data }; });
     }).then(function (r) {
       if (!r.ok) { status(r.data.error ? r.data.error.message : "操作失败，请稍后再试。"); return; }
-      if (r.data.likes !== undefined) {
+      if (form.classList.contains("comment-like")) {
         var count = form.querySelector(".comment-likes");
         if (count) { count.textContent = r.data.likes; }
         status("已点赞。");
