@@ -60,13 +60,14 @@ def log_in_by_keyboard(page, base: str = "") -> None:
 
 
 def _status(page, text: str) -> None:
+    """Wait for the section's status line to say ``text``; on failure say what it said instead."""
+    script = "t => (document.querySelector('[data-comments-status]') || {}).textContent?.includes(t)"
     try:
-        page.wait_for_function(
-            "t => (document.querySelector('[data-comments-status]') || {}).textContent?.includes(t)", arg=text,
-            timeout=5000)
+        page.wait_for_function(script, arg=text, timeout=5000)
     except Exception:
-        raise AssertionError(f"status is {page.text_content('[data-comments-status]')!r}, active is "
-                             f"{page.evaluate('document.activeElement.outerHTML.slice(0, 120)')}, url {page.url}")
+        said = page.text_content("[data-comments-status]")
+        focused = page.evaluate("document.activeElement.outerHTML.slice(0, 120)")
+        raise AssertionError(f"status is {said!r}, focus on {focused}, url {page.url}") from None
 
 
 def test_post_reply_like_and_report_by_keyboard_with_js(browser, live_server, seeded):
@@ -136,8 +137,7 @@ def test_thread_page_by_keyboard_without_js(browser, live_server, seeded):
         page.wait_for_url(f"**/comments/{article.id}")
         tab_to(page, "#t-text")
         page.keyboard.type("不用脚本也能发表。")
-        page.keyboard.press("Tab")
-        page.keyboard.press("Tab")
+        page.keyboard.press("Tab")  # to 发表
         page.keyboard.press("Enter")
         page.wait_for_url("**notice=pending**")
         assert "审核通过后显示" in page.text_content("main")
@@ -205,8 +205,8 @@ def test_care_mode_comments_use_care_sizes_and_big_targets(browser, live_server,
             assert sizes, path
             small = [s for s in sizes if s[1] < 60 or s[2] < 60]
             assert not small, small
-            text_px = page.evaluate(
-                "() => parseFloat(getComputedStyle(document.querySelector('#comments .comment-text')).fontSize)")
+            text_px = page.evaluate("() => parseFloat(getComputedStyle("
+                                    "document.querySelector('#comments .comment-text')).fontSize)")
             assert text_px >= 20, text_px
     finally:
         ctx.close()
