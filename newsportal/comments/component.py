@@ -14,6 +14,7 @@ import threading
 from dataclasses import replace
 
 from argon2 import PasswordHasher
+from sqlalchemy.engine import Engine
 
 from newsportal.comments.moderating import ModerationService
 from newsportal.comments.ratelimit import LimitSettings, PostLimiter
@@ -56,7 +57,7 @@ class Comments:
 
     def __init__(
         self,
-        engine: object,
+        engine: Engine,
         *,
         locator: IpLocator | None = None,
         limiter: PostLimiter | None = None,
@@ -76,5 +77,5 @@ class Comments:
         self.secret = secret or (env_secret.encode() if len(env_secret) >= 32 else secrets.token_bytes(32))
 
     @classmethod
-    def build(cls, engine: object, redis_url: str = "") -> Comments:
+    def build(cls, engine: Engine, redis_url: str = "") -> Comments:
         return cls(engine, limiter=PostLimiter(limit_settings(redis_url)))

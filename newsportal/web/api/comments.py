@@ -8,6 +8,7 @@ Every refusal is a 4xx in the API's error shape whose ``message`` is the Chinese
 
 from __future__ import annotations
 
+from collections.abc import Awaitable, Callable
 from datetime import datetime
 from typing import Annotated, Any
 
@@ -59,7 +60,9 @@ async def refused(request: Request, exc: Exception) -> JSONResponse:
     return resp
 
 
-EXCEPTION_HANDLERS = {Refused: refused, **{cls: refused for cls in CommentsRefusal}}
+EXCEPTION_HANDLERS: dict[type[Exception], Callable[[Request, Exception], Awaitable[Response]]] = {
+    Refused: refused, **{cls: refused for cls in CommentsRefusal}
+}
 
 
 def comment_out(c: CommentRecord) -> dict[str, object]:
