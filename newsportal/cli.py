@@ -21,6 +21,7 @@ import typer
 from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
 
+from newsportal.comments.cli import comments_app, reader_app
 from newsportal.config import Settings, load_settings
 from newsportal.newsroom.cli_users import users_app
 
@@ -33,6 +34,8 @@ token_app = typer.Typer(help="API tokens for partner systems and editors' tools.
 app.add_typer(db_app, name="db")
 app.add_typer(token_app, name="token")
 app.add_typer(users_app, name="user")
+app.add_typer(reader_app, name="reader")
+app.add_typer(comments_app, name="comments")
 console = Console(stderr=True)
 
 DataDir = Annotated[Path | None, typer.Option("--data-dir", help="Data directory (default ./data).")]

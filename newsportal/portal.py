@@ -19,6 +19,7 @@ import time
 from collections.abc import Callable
 from datetime import datetime
 
+from newsportal.comments.component import Comments
 from newsportal.config import Settings
 from newsportal.counters import Event, open_counters
 from newsportal.domain import Article, ArticleCard, Channel, ChannelKind, Source
@@ -69,6 +70,7 @@ class Portal:
         self.sync = CrossProcessSync(self.store, self.tail, self.catalog, self.index, self.pins,
                                      self.source_book, self.signals, ledger)
         self.newsroom = Newsroom(self, settings.resolved_secret_key(), token_role=settings.token_role)
+        self.comments = Comments.build(self.store.engine, settings.redis_url)
 
     @property
     def published(self) -> Catalog:

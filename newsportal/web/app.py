@@ -15,7 +15,7 @@ from starlette.staticfiles import StaticFiles
 from newsportal import SITE_NAME, __version__
 from newsportal.config import Settings, load_settings
 from newsportal.portal import Portal, build_portal
-from newsportal.web import api, errors
+from newsportal.web import api, errors, readers
 from newsportal.web.cache import Clock
 from newsportal.web.context import WebContext, web_context
 from newsportal.web.csrf import CsrfCookie, csrf_token
@@ -87,6 +87,7 @@ def create_app(
     if portal is not None:
         context.attach(portal)
     app.include_router(api.router)
+    readers.install(app, context)  # 跟贴: thread pages, reader accounts, comments API, moderation
     app.router.routes.extend(page_routes())
     app.router.routes.extend(newsroom_routes())
     app.mount("/static", CachedStatic(directory=STATIC), name="static")
