@@ -28,11 +28,13 @@ REFRESH_EVERY = 3  # flush ticks between looks for other processes' writes
 
 
 class CachedStatic(StaticFiles):
-    """Static assets are versioned by a content hash in their URL, so browsers may keep them a year."""
+    """Static assets are versioned by a content hash in their URL, so browsers may keep them a year; stored
+    images (``/media/``) are named by the hash of their content, so the same holds for them."""
 
     def file_response(self, *args: Any, **kwargs: Any):  # type: ignore[no-untyped-def]
         resp = super().file_response(*args, **kwargs)
         resp.headers["cache-control"] = "public, max-age=31536000, immutable"
+        resp.headers["x-content-type-options"] = "nosniff"
         return resp
 
 
@@ -80,6 +82,7 @@ def create_app(
     app.include_router(api.router)
     app.router.routes.extend(page_routes())
     app.mount("/static", CachedStatic(directory=STATIC), name="static")
+    app.mount("/media", CachedStatic(directory=settings.media_dir, check_dir=False), name="media")
     for exc, handler in errors.HANDLERS.items():
         app.add_exception_handler(exc, handler)
     for exc, api_handler in api.EXCEPTION_HANDLERS.items():
