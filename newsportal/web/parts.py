@@ -11,7 +11,8 @@ end_item }}`` (``key`` the story id). :meth:`PageParts.join` walks the page in d
 of stories already shown and drops an item whose story an earlier module showed, keeping at most ``cap``
 items per ``group`` (lists render a few spare items so they stay full). The filtering happens at join time,
 so it is exact for every combination of a long-lived page part and the once-a-second shared fragments, and
-it costs a set lookup per item.
+it costs a set lookup per item. An editor's pin wins: a pinned item (``{{ item(key, group, cap, pinned=true)
+}}``) claims its story for its module, and every other list on the page skips that story.
 
 Templates name a slot as ``{{ slot.hot }}``: ``slot`` is :data:`SLOTS`, whose attributes are the
 :class:`Slot` members; a misspelt slot fails the render instead of silently printing nothing. The text a slot
@@ -41,6 +42,7 @@ class Item:
     group: str
     cap: int
     data: bytes
+    claim: bool = False
 
 
 Piece = bytes | Slot | Item
@@ -89,7 +91,7 @@ class _Slots:
 SLOTS = _Slots()
 _BY_TOKEN = {mark.token: mark.slot for mark in SLOTS}
 _SPLIT = re.compile("(" + "|".join(re.escape(t) for t in _BY_TOKEN) + ")")
-_ITEM = re.compile(rf"<!--item:(\d+):([a-z0-9-]+):(\d+):{_NONCE}-->(.*?)<!--/item:{_NONCE}-->", re.S)
+_ITEM = re.compile(rf"<!--item:(\d+):([a-z0-9-]+):(\d+):([01]):{_NONCE}-->(.*?)<!--/item:{_NONCE}-->", re.S)
 _GROUP = re.compile(r"[a-z0-9-]+")
 
 
@@ -100,11 +102,12 @@ class _Raw(str):
         return str(self)
 
 
-def item(key: int, group: str, cap: int) -> _Raw:
-    """Template global: open an item showing story ``key`` in list ``group`` (at most ``cap`` kept)."""
+def item(key: int, group: str, cap: int, pinned: bool = False) -> _Raw:
+    """Template global: open an item showing story ``key`` in list ``group`` (at most ``cap`` kept);
+    ``pinned`` claims the story for this list (an editor's pin)."""
     if not _GROUP.fullmatch(group):
         raise ValueError(f"item group must be [a-z0-9-]+, got {group!r}")
-    return _Raw(f"<!--item:{int(key)}:{group}:{int(cap)}:{_NONCE}-->")
+    return _Raw(f"<!--item:{int(key)}:{group}:{int(cap)}:{int(bool(pinned))}:{_NONCE}-->")
 
 
 END_ITEM = _Raw(f"<!--/item:{_NONCE}-->")
@@ -117,7 +120,8 @@ def _pieces(text: str) -> list[bytes | Item]:
     for m in _ITEM.finditer(text):
         if m.start() > pos:
             out.append(text[pos:m.start()].encode("utf-8"))
-        out.append(Item(int(m.group(1)), m.group(2), int(m.group(3)), m.group(4).encode("utf-8")))
+        out.append(Item(int(m.group(1)), m.group(2), int(m.group(3)), m.group(5).encode("utf-8"),
+                        m.group(4) == "1"))
         pos = m.end()
     if pos < len(text):
         out.append(text[pos:].encode("utf-8"))
@@ -170,26 +174,28 @@ class PageParts:
 
     def join(self, shared: SharedFragments) -> bytes:
         """The whole page: own pieces with each slot filled from ``shared``, each story shown once."""
-        out: list[bytes] = []
-        seen: set[int] = set()
-        kept: dict[str, int] = {}
-
-        def add(piece: bytes | Item) -> None:
-            if isinstance(piece, bytes):
-                out.append(piece)
-            elif piece.key not in seen and kept.get(piece.group, 0) < piece.cap:
-                seen.add(piece.key)
-                kept[piece.group] = kept.get(piece.group, 0) + 1
-                out.append(piece.data)
-
+        flat: list[bytes | Item] = []
         for p in self.pieces:
             if isinstance(p, Slot):
                 filled = shared.fill(p)
                 if isinstance(filled, bytes):
-                    out.append(filled)
+                    flat.append(filled)
                 else:
-                    for q in filled:
-                        add(q)
+                    flat.extend(filled)
             else:
-                add(p)
+                flat.append(p)
+        claimed = {p.key: p.group for p in flat if isinstance(p, Item) and p.claim}
+        out: list[bytes] = []
+        seen: set[int] = set()
+        kept: dict[str, int] = {}
+        for piece in flat:
+            if isinstance(piece, bytes):
+                out.append(piece)
+                continue
+            owner = claimed.get(piece.key)
+            if piece.key in seen or kept.get(piece.group, 0) >= piece.cap or owner not in (None, piece.group):
+                continue
+            seen.add(piece.key)
+            kept[piece.group] = kept.get(piece.group, 0) + 1
+            out.append(piece.data)
         return b"".join(out)

@@ -51,6 +51,8 @@ class Module:
     title: str
     channel: Channel | None
     items: list[ArticleCard]
+    #: article ids an editor pinned here: the page shows them in this module, not in an earlier one
+    pinned: frozenset[int] = frozenset()
 
 
 @dataclass(frozen=True, slots=True)
@@ -93,7 +95,8 @@ def channel_module(portal: Portal, channel: Channel, size: int = MODULE_SIZE + S
 
     ``size`` includes spares; the template shows :data:`MODULE_SIZE` after the page's de-duplication."""
     items = portal.hot.top_stories(channel.id, size)
-    return Module(channel.module_title or f"{channel.name}要闻", channel, items)
+    return Module(channel.module_title or f"{channel.name}要闻", channel, items,
+                  frozenset(portal.pins.get(channel.id, [])))
 
 
 def site_modules(portal: Portal) -> SiteModules:
