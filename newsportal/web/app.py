@@ -10,6 +10,7 @@ from typing import Any
 
 from fastapi import FastAPI
 from starlette.concurrency import run_in_threadpool
+from starlette.middleware.gzip import GZipMiddleware
 from starlette.staticfiles import StaticFiles
 
 from newsportal import SITE_NAME, __version__
@@ -87,6 +88,9 @@ def create_app(
         app.add_exception_handler(exc, handler)
     for exc, api_handler in api.EXCEPTION_HANDLERS.items():
         app.add_exception_handler(exc, api_handler)
+    # Pages, CSS and JS go out compressed (the front-end budget is measured on the wire); images are not
+    # recompressed (their types are excluded by the middleware).
+    app.add_middleware(GZipMiddleware, minimum_size=1024, compresslevel=6)
     app.add_middleware(RequestLimits)
     return app
 
