@@ -27,8 +27,6 @@ MODULE_SIZE = 5
 #: lists carry this many spare items: the join drops stories an earlier module on the page shows
 #: (see parts.py), and the spares keep the lists full
 SPARE = 8
-#: 关怀版 lists are short: the article, then three modules of this many items
-CARE_LIST_SIZE = 5
 CHANNEL_PAGE_SIZE = 20
 SEARCH_PAGE_SIZE = 20
 FORYOU_SIZE = 20
