@@ -86,18 +86,24 @@ def db_upgrade(data_dir: DataDir = None, database_url: DbUrl = None) -> None:
     store.close()
 
 
-def load_demo_content(portal, articles: int = 0, seed: int = 2026, traffic: bool = True) -> None:
+def load_demo_content(portal, articles: int = 0, seed: int = 2026, traffic: bool = True,
+                      images: bool = True, synthetic_images: bool = False) -> None:
+    from newsportal.demo.images import demo_storage
     from newsportal.demo.load import demo_items, load_demo, load_synthetic
+
+    storage = demo_storage(portal) if images else None
 
     items = sum(1 for _ in demo_items())
     with _progress() as progress:
         task = progress.add_task("demo articles", total=items)
-        written = load_demo(portal, traffic=traffic, progress=lambda n: progress.advance(task, n))
+        written = load_demo(portal, traffic=traffic, progress=lambda n: progress.advance(task, n),
+                            images=storage)
     console.print(f"demo: {items} hand-written articles ({written} written)")
     if articles > 0:
         with _progress() as progress:
             task = progress.add_task("synthetic articles", total=articles)
-            done = load_synthetic(portal, articles, seed, progress=lambda n: progress.advance(task, n))
+            done = load_synthetic(portal, articles, seed, progress=lambda n: progress.advance(task, n),
+                                  images=storage if synthetic_images else None)
         if done is None:
             console.print(f"synthetic corpus with seed {seed} is already loaded; nothing to do")
         else:
@@ -111,6 +117,10 @@ def demo(
     ] = 0,
     seed: Annotated[int, typer.Option(help="Seed of the synthetic generator.")] = 2026,
     traffic: Annotated[bool, typer.Option(help="Simulate a day of reader traffic for the hot lists.")] = True,
+    images: Annotated[bool, typer.Option(help="Draw lead images for every other demo article.")] = True,
+    synthetic_images: Annotated[
+        bool, typer.Option(help="Also draw images for every 50th synthetic article (slow).")
+    ] = False,
     data_dir: DataDir = None,
     database_url: DbUrl = None,
 ) -> None:
@@ -118,7 +128,7 @@ def demo(
     settings = _settings(data_dir, database_url)
     portal = _open(settings, start=False)
     try:
-        load_demo_content(portal, articles, seed, traffic)
+        load_demo_content(portal, articles, seed, traffic, images, synthetic_images)
     finally:
         portal.close()
 

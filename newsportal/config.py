@@ -58,6 +58,11 @@ class Settings:
         return None if self.index_in_memory else self.data_dir / "index"
 
     @property
+    def media_dir(self) -> Path:
+        """Where stored images live (served at ``/media/``)."""
+        return self.data_dir / "media"
+
+    @property
     def resolved_database_url(self) -> str:
         if self.database_url:
             return self.database_url

@@ -10,6 +10,7 @@ from typing import Any
 
 from fastapi import FastAPI
 from starlette.concurrency import run_in_threadpool
+from starlette.middleware.gzip import GZipMiddleware
 from starlette.staticfiles import StaticFiles
 
 from newsportal import SITE_NAME, __version__
@@ -31,11 +32,13 @@ REFRESH_EVERY = 3  # flush ticks between looks for other processes' writes
 
 
 class CachedStatic(StaticFiles):
-    """Static assets are versioned by a content hash in their URL, so browsers may keep them a year."""
+    """Static assets are versioned by a content hash in their URL, so browsers may keep them a year; stored
+    images (``/media/``) are named by the hash of their content, so the same holds for them."""
 
     def file_response(self, *args: Any, **kwargs: Any):  # type: ignore[no-untyped-def]
         resp = super().file_response(*args, **kwargs)
         resp.headers["cache-control"] = "public, max-age=31536000, immutable"
+        resp.headers["x-content-type-options"] = "nosniff"
         return resp
 
 
@@ -91,10 +94,14 @@ def create_app(
     app.router.routes.extend(page_routes())
     app.router.routes.extend(newsroom_routes())
     app.mount("/static", CachedStatic(directory=STATIC), name="static")
+    app.mount("/media", CachedStatic(directory=settings.media_dir, check_dir=False), name="media")
     for exc, handler in errors.HANDLERS.items():
         app.add_exception_handler(exc, handler)
     for exc, api_handler in api.EXCEPTION_HANDLERS.items():
         app.add_exception_handler(exc, api_handler)
+    # Pages, CSS and JS go out compressed (the front-end budget is measured on the wire); images are not
+    # recompressed (their types are excluded by the middleware).
+    app.add_middleware(GZipMiddleware, minimum_size=1024, compresslevel=6)
     app.add_middleware(RequestLimits)
     app.add_middleware(CsrfCookie, secure=settings.secure_cookies)
     app.add_middleware(SecurityHeaders, settings=settings)

@@ -7,6 +7,7 @@ from starlette.responses import RedirectResponse, Response
 
 from newsportal.web import views
 from newsportal.web.context import PageKey, web_context
+from newsportal.web.pages.home import headline
 from newsportal.web.pages.common import is_care, not_found, not_found_parts, page_number, render, serve
 from newsportal.web.parts import PageParts
 
@@ -15,8 +16,10 @@ def listing_parts(request: Request, kind: str, view: views.ListingView | None, *
     """Render a listing view model (or the 404 page when there is none); ``extra`` goes to the template."""
     if view is None:
         return not_found_parts(request)
+    images = web_context(request).images
+    first_page = view.listing.page == 1 and kind in ("channel", "tag", "source")
     text = render(request, "listing.html", kind=kind, canonical=view.canonical, current_top=view.current_top,
-                  v=view, **extra)
+                  v=view, headline=headline(view.listing.items, images) if first_page else None, **extra)
     return PageParts.from_render(text)
 
 
