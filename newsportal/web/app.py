@@ -18,6 +18,7 @@ from newsportal.portal import Portal, build_portal
 from newsportal.web import api, errors
 from newsportal.web.cache import Clock
 from newsportal.web.context import WebContext, web_context
+from newsportal.web.hardening import JsonBodies, mount_docs, strict_int_paths
 from newsportal.web.limits import RequestLimits
 from newsportal.web.pages import page_routes
 from newsportal.web.rendering import STATIC
@@ -70,7 +71,7 @@ def create_app(
         description="Read channels, articles, related and hot lists; create, update and publish articles "
         "with an API token (created by `newsportal token create`).",
         lifespan=lifespan,
-        docs_url="/api/v1/docs",
+        docs_url=None,  # served from the swagger-ui-bundle package by mount_docs (no CDN)
         redoc_url=None,
         openapi_url="/api/v1/openapi.json",
     )
@@ -78,12 +79,15 @@ def create_app(
     if portal is not None:
         context.attach(portal)
     app.include_router(api.router)
+    strict_int_paths(app)
+    mount_docs(app)
     app.router.routes.extend(page_routes())
     app.mount("/static", CachedStatic(directory=STATIC), name="static")
     for exc, handler in errors.HANDLERS.items():
         app.add_exception_handler(exc, handler)
     for exc, api_handler in api.EXCEPTION_HANDLERS.items():
         app.add_exception_handler(exc, api_handler)
+    app.add_middleware(JsonBodies)
     app.add_middleware(RequestLimits)
     return app
 
@@ -100,6 +104,10 @@ async def _flush_loop(portal: Portal) -> None:
         except Exception:  # keep serving; the events stay buffered for the next try
             log.exception("event flush failed")
         if tick % REFRESH_EVERY == 0:
+            try:  # Redis lost its data (restart without persistence, flush): rebuild the hot lists
+                await run_in_threadpool(portal.counters.heal, portal.scopes_of)
+            except Exception:
+                log.exception("hot-list check failed")
             try:
                 await run_in_threadpool(portal.refresh)
             except Exception:
