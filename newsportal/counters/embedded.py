@@ -8,6 +8,7 @@ rebuilt from the stored events of the last ten half-lives.
 
 from __future__ import annotations
 
+import logging
 import math
 import threading
 import time
@@ -35,6 +36,8 @@ from newsportal.counters.breadth import BreadthGuard, BreadthRule
 from newsportal.counters.gate import EventGate, is_bot
 from newsportal.store import Store
 from newsportal.timeutil import to_epoch
+
+log = logging.getLogger(__name__)
 
 
 class _Scope:
@@ -147,6 +150,7 @@ class EmbeddedCounters(Counters):
             else:
                 self.store.add_events([], unscored=[row])
         except Exception:
+            log.exception("event for article %s not stored", event.article_id)
             with self._lock:
                 self.gate.forget(event.reader, event.article_id, event.kind)
             return Outcome(False, UNAVAILABLE)
@@ -211,7 +215,7 @@ class EmbeddedCounters(Counters):
         if not batch and not unscored:
             return 0
         try:
-            self.store.add_events(batch, unscored=unscored)
+            self.store.add_events(batch, unscored=unscored) if unscored else self.store.add_events(batch)
         except Exception:
             with self._lock:  # keep them for the next try; nothing is lost
                 self._pending = batch + self._pending

@@ -65,6 +65,7 @@ Redis Cluster. A dead Redis raises :class:`RedisUnavailable` after the socket ti
 from __future__ import annotations
 
 import functools
+import logging
 import math
 import os
 import socket
@@ -99,6 +100,7 @@ from newsportal.counters.gate import is_bot
 from newsportal.store import Store, StoredEvent
 from newsportal.timeutil import to_epoch
 
+log = logging.getLogger(__name__)
 #: Seconds after its last heartbeat at which a worker's unflushed counts stop counting (and are reaped).
 WORKER_TIMEOUT = 60.0
 #: Events per replay call when scores are rebuilt from the store.
@@ -546,8 +548,8 @@ class RedisCounters(Counters):
             return Outcome(False, why)
         try:
             self.flush()
-        except Exception:  # noqa: BLE001 - buffered, retried by the flush loop
-            pass
+        except Exception:  # buffered, retried by the flush loop
+            log.warning("write-through of a counted event failed; it stays buffered", exc_info=True)
         return Outcome(True)
 
     def mark_seen(self, reader: str, article_id: int, kind: str, at: datetime) -> None:
@@ -589,7 +591,7 @@ class RedisCounters(Counters):
         failure: Exception | None = None
         if batch or unscored:
             try:
-                self.store.add_events(batch, unscored=unscored)
+                self.store.add_events(batch, unscored=unscored) if unscored else self.store.add_events(batch)
             except Exception as exc:
                 failure = exc
                 with self._lock:  # keep them for the next try; nothing is lost
