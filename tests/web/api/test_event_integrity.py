@@ -1,4 +1,4 @@
-"""The beacon under attack (issue 13): forged readers, bursts from a few places, floods, failures after counting.
+"""The beacon under attack (issue 13): forged readers, bursts from a few places, floods, failures.
 
 Requests come "from" different addresses through a small ASGI wrapper that sets the client address from a
 test header, as a proxy-aware server would from X-Forwarded-For.
