@@ -206,7 +206,13 @@ def read_config_file(path: Path) -> dict[str, Any]:
     return data
 
 
-def load_settings(environ: Mapping[str, str] | None = None, config_file: Path | None = None) -> Settings:
+def load_settings_for_tools(environ: Mapping[str, str] | None = None) -> Settings:
+    """Like :func:`load_settings` but without the production secret check (migrations, tokens, imports)."""
+    return load_settings(environ, require_secret=False)
+
+
+def load_settings(environ: Mapping[str, str] | None = None, config_file: Path | None = None,
+                  require_secret: bool = True) -> Settings:
     """Settings from the file (``config_file`` or ``$NEWSPORTAL_CONFIG``) overlaid by the environment."""
     env = os.environ if environ is None else environ
     path = config_file or (Path(env[CONFIG_ENV]) if env.get(CONFIG_ENV) else None)
@@ -223,7 +229,7 @@ def load_settings(environ: Mapping[str, str] | None = None, config_file: Path | 
             values[f.name] = _parse(f.name, f.type, raw[f.name])
     if "site_url" in values:
         values["site_url"] = values["site_url"].rstrip("/")
-    return validate(Settings(**values))
+    return validate(Settings(**values), require_secret=require_secret)
 
 
 def site_secret(settings: Settings) -> bytes:
