@@ -18,7 +18,7 @@ from newsportal.portal import Portal, build_portal
 from newsportal.web import api, errors
 from newsportal.web.cache import Clock
 from newsportal.web.context import WebContext, web_context
-from newsportal.web.hardening import JsonBodies, mount_docs, strict_int_paths
+from newsportal.web.hardening import JsonBodies, StrictIds, mount_docs
 from newsportal.web.limits import RequestLimits
 from newsportal.web.pages import page_routes
 from newsportal.web.rendering import STATIC
@@ -79,7 +79,6 @@ def create_app(
     if portal is not None:
         context.attach(portal)
     app.include_router(api.router)
-    strict_int_paths(app)
     mount_docs(app)
     app.router.routes.extend(page_routes())
     app.mount("/static", CachedStatic(directory=STATIC), name="static")
@@ -88,6 +87,7 @@ def create_app(
     for exc, api_handler in api.EXCEPTION_HANDLERS.items():
         app.add_exception_handler(exc, api_handler)
     app.add_middleware(JsonBodies)
+    app.add_middleware(StrictIds)
     app.add_middleware(RequestLimits)
     return app
 

@@ -1,7 +1,7 @@
 """Small guards at the edge of the app: strict integer ids, JSON-only API bodies, local API docs, safe paths.
 
-* :func:`strict_int_paths`: an API path parameter typed ``int`` matches digits only, at routing time, so
-  ``/api/v1/articles/1.0`` (or ``+1``, ``1_0``) is a 404, not article 1 (pydantic's lax mode would take it).
+* :class:`StrictIds`: an API path segment that only looks like a number (``1.0``, ``+1``, ``1_0``) is a
+  404, so ``/api/v1/articles/1.0`` is not article 1 (pydantic's lax mode would take it).
 * :class:`JsonBodies`: a write to the API whose body is not JSON gets 415 in the API's error shape
   instead of a confusing 422 about missing fields.
 * :func:`mount_docs`: the OpenAPI page served from the ``swagger-ui-bundle`` package's files: a fixed
@@ -16,10 +16,8 @@ import html
 import json
 
 from fastapi import FastAPI
-from fastapi.routing import APIRoute
 from starlette.requests import Request
 from starlette.responses import HTMLResponse, Response
-from starlette.routing import compile_path
 from starlette.staticfiles import StaticFiles
 from starlette.types import ASGIApp, Receive, Scope, Send
 
@@ -29,20 +27,38 @@ _JSON_TYPES = ("application/json",)
 
 
 # -- strict ids ------------------------------------------------------------------------------------------
-def strict_int_paths(app: FastAPI) -> int:
-    """Recompile every API route whose ``int`` path parameters lack a convertor; returns routes changed."""
-    changed = 0
-    for route in app.router.routes:
-        if not isinstance(route, APIRoute):
-            continue
-        ints = {p.name for p in route.dependant.path_params if p.field_info.annotation is int}
-        path = route.path
-        for name in ints:
-            path = path.replace("{" + name + "}", "{" + name + ":int}")
-        if path != route.path:
-            route.path_regex, _format, route.param_convertors = compile_path(path)
-            changed += 1
-    return changed
+def numberish_segment(segment: str) -> bool:
+    """A path segment a lax number parser would read as a number but that is not plain ASCII digits.
+
+    ``1.0``, ``+1``, ``1_0``, `` 1``, ``1e0`` and full-width ``１`` all become the integer 1 in pydantic's lax
+    mode; refusing them at the edge keeps every id route strict without touching each route.
+    """
+    if not segment or (segment.isascii() and segment.isdigit()):
+        return False
+    if not any(ch.isdigit() for ch in segment):
+        return False
+    try:
+        float(segment)
+    except ValueError:
+        return False
+    return True
+
+
+class StrictIds:
+    """ASGI middleware: an API path with a number-like segment that is not plain digits is a 404."""
+
+    def __init__(self, app: ASGIApp, prefix: str = "/api/"):
+        self.app = app
+        self.prefix = prefix
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        path = scope.get("path", "") if scope["type"] == "http" else ""
+        if path.startswith(self.prefix) and any(numberish_segment(p) for p in path.split("/")):
+            from newsportal.web.errors import api_error
+
+            await api_error(404, "No such resource: ids are plain integers.")(scope, receive, send)
+            return
+        await self.app(scope, receive, send)
 
 
 # -- JSON bodies -----------------------------------------------------------------------------------------
