@@ -70,7 +70,7 @@ def test_safe_local_path(path, safe):
     assert safe_local_path(path) == safe
 
 
-@pytest.mark.xfail(reason="H-reader owns the care switch (web/views.py care_switch) and wires safe_local_path "
+@pytest.mark.xfail(reason="H-reader owns the care switch (views.py care_switch) and wires safe_local_path "
                           "into it on their branch; remove this marker after that merge", strict=False)
 def test_the_care_switch_never_points_off_site(demo_client):
     for path in ("/care//evil.example/x", "//evil.example/x", "/care/%2F%2Fevil.example/x"):
