@@ -19,7 +19,7 @@ from fastapi import Depends, Header, Request, Response
 from itsdangerous import BadSignature, Signer
 from starlette.responses import JSONResponse
 
-from newsportal.config import site_secret
+from newsportal.config import Settings, site_secret
 from newsportal.domain import ApiToken
 from newsportal.portal import Portal
 from newsportal.web.context import web_context
@@ -78,6 +78,13 @@ def _signer_for(request: Request) -> Signer:
 @functools.lru_cache(maxsize=8)
 def _signer(secret: bytes) -> Signer:
     return Signer(secret, salt=_READER_SALT)
+
+
+def sign_reader_id(settings: Settings, reader: str) -> str:
+    """The cookie value for ``reader`` (tests, and tools that hand a browser a known id)."""
+    if not valid_reader_id(reader):
+        raise ValueError("a reader id is 32 lowercase hex characters")
+    return _signer(site_secret(settings)).sign(reader).decode("ascii")
 
 
 def valid_reader_id(value: str | None) -> bool:
