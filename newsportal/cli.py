@@ -22,11 +22,11 @@ from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
 
 from newsportal.comments.cli import comments_app, reader_app
-from newsportal.config import Settings, load_settings
 from newsportal.newsroom.cli_users import users_app
 
 if TYPE_CHECKING:
     from newsportal.portal import Portal
+from newsportal.config import ConfigError, Settings, load_settings, load_settings_for_tools, validate
 
 app = typer.Typer(help="山海新闻 newsportal: a Chinese news portal and newsroom.", no_args_is_help=True)
 db_app = typer.Typer(help="Database schema.", no_args_is_help=True)
@@ -42,14 +42,22 @@ DataDir = Annotated[Path | None, typer.Option("--data-dir", help="Data directory
 DbUrl = Annotated[str | None, typer.Option("--database-url", help="sqlite:///… or postgresql://…")]
 
 
-def _settings(data_dir: Path | None, database_url: str | None, **more) -> Settings:
-    s = load_settings()
-    changes = {k: v for k, v in more.items() if v is not None}
-    if data_dir is not None:
-        changes["data_dir"] = data_dir
-    if database_url is not None:
-        changes["database_url"] = database_url
-    return s.with_(**changes)
+def _settings(data_dir: Path | None, database_url: str | None, *, serving: bool = False, **more) -> Settings:
+    """Settings from env/file plus command-line overrides; a bad one stops here with its name.
+
+    Only ``serve`` insists on a secret in production: tools (migrate, token) sign nothing.
+    """
+    try:
+        s = load_settings() if serving else load_settings_for_tools()
+        changes = {k: v for k, v in more.items() if v is not None}
+        if data_dir is not None:
+            changes["data_dir"] = data_dir
+        if database_url is not None:
+            changes["database_url"] = database_url
+        return validate(s.with_(**changes), require_secret=serving)
+    except ConfigError as exc:
+        console.print(f"[bold red]Configuration error:[/] {exc}")
+        raise typer.Exit(2) from None
 
 
 def _progress() -> Progress:
@@ -165,7 +173,7 @@ def serve(
     from newsportal.web.app import create_app
 
     site_url = f"http://{'127.0.0.1' if host in ('0.0.0.0', '::') else host}:{port}"
-    settings = _settings(data_dir, database_url)
+    settings = _settings(data_dir, database_url, serving=True)
     if not settings.site_url or settings.site_url == "http://127.0.0.1:8000":
         settings = settings.with_(site_url=site_url)
     portal = _open(settings, start=False)

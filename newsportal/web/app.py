@@ -20,6 +20,7 @@ from newsportal.web import api, errors, readers
 from newsportal.web.cache import Clock
 from newsportal.web.context import WebContext, web_context
 from newsportal.web.csrf import CsrfCookie, csrf_token
+from newsportal.web.hardening import JsonBodies, StrictIds, mount_docs
 from newsportal.web.limits import RequestLimits
 from newsportal.web.newsroom.routes import newsroom_routes
 from newsportal.web.pages import page_routes
@@ -81,7 +82,7 @@ def create_app(
         description="Read channels, articles, related and hot lists; create, update and publish articles "
         "with an API token (created by `newsportal token create`).",
         lifespan=lifespan,
-        docs_url="/api/v1/docs",
+        docs_url=None,  # served from the swagger-ui-bundle package by mount_docs (no CDN)
         redoc_url=None,
         openapi_url="/api/v1/openapi.json",
     )
@@ -91,6 +92,7 @@ def create_app(
         context.attach(portal)
     app.include_router(api.router)
     readers.install(app, context)  # 跟贴: thread pages, reader accounts, comments API, moderation
+    mount_docs(app)
     app.router.routes.extend(page_routes())
     app.router.routes.extend(newsroom_routes())
     app.mount("/static", CachedStatic(directory=STATIC), name="static")
@@ -102,6 +104,8 @@ def create_app(
     # Pages, CSS and JS go out compressed (the front-end budget is measured on the wire); images are not
     # recompressed (their types are excluded by the middleware).
     app.add_middleware(GZipMiddleware, minimum_size=1024, compresslevel=6)
+    app.add_middleware(JsonBodies)
+    app.add_middleware(StrictIds)
     app.add_middleware(RequestLimits)
     app.add_middleware(CsrfCookie, secure=settings.secure_cookies)
     app.add_middleware(SecurityHeaders, settings=settings)
@@ -128,6 +132,10 @@ async def _flush_loop(portal: Portal) -> None:
         except Exception:  # keep serving; the events stay buffered for the next try
             log.exception("event flush failed")
         if tick % REFRESH_EVERY == 0:
+            try:  # Redis lost its data (restart without persistence, flush): rebuild the hot lists
+                await run_in_threadpool(portal.counters.heal, portal.scopes_of)
+            except Exception:
+                log.exception("hot-list check failed")
             try:
                 await run_in_threadpool(portal.refresh)
             except Exception:

@@ -88,8 +88,11 @@ class HistoryOut(BaseModel):
 
 class EventOut(BaseModel):
     counted: bool
-    views: int
-    shares: int
+    #: why the event was not counted (repeat, bot, reader_flood, unavailable, ...); absent when counted
+    reason: str | None = None
+    #: live counts; absent when they could not be read (the event's own outcome still stands)
+    views: int | None = None
+    shares: int | None = None
 
 
 class QualityOut(BaseModel):
