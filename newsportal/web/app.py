@@ -16,7 +16,7 @@ from starlette.staticfiles import StaticFiles
 from newsportal import SITE_NAME, __version__
 from newsportal.config import Settings, load_settings
 from newsportal.portal import Portal, build_portal
-from newsportal.web import api, errors, readers
+from newsportal.web import api, errors
 from newsportal.web.cache import Clock
 from newsportal.web.context import WebContext, web_context
 from newsportal.web.csrf import CsrfCookie, csrf_token
@@ -24,6 +24,7 @@ from newsportal.web.hardening import JsonBodies, StrictIds, mount_docs
 from newsportal.web.limits import RequestLimits
 from newsportal.web.newsroom.routes import newsroom_routes
 from newsportal.web.pages import page_routes
+from newsportal.web.readers.routes import install as install_readers
 from newsportal.web.rendering import STATIC
 from newsportal.web.security import SecurityHeaders
 
@@ -91,7 +92,7 @@ def create_app(
     if portal is not None:
         context.attach(portal)
     app.include_router(api.router)
-    readers.install(app, context)  # 跟贴: thread pages, reader accounts, comments API, moderation
+    install_readers(app, context)  # 跟贴: thread pages, reader accounts, comments API, moderation
     mount_docs(app)
     app.router.routes.extend(page_routes())
     app.router.routes.extend(newsroom_routes())
