@@ -41,8 +41,10 @@ from newsportal.store.newsroom_sessions import NewsroomSessionStore
 from newsportal.store.newsroom_stats import NewsroomStats
 from newsportal.store.workflow import WorkflowStore
 from newsportal.timeutil import utcnow
+from newsportal.web.security import SESSION_COOKIE as SECURITY_SESSION_COOKIE
 
-SESSION_COOKIE = "nr_session"
+#: the same cookie the API's session-authenticated writes read (web.security), so one login serves both
+SESSION_COOKIE = SECURITY_SESSION_COOKIE
 NONCE_COOKIE = "nr_login_nonce"
 CSRF_FIELD = "csrf_token"
 MEDIA_PREFIX = "/newsroom/media/"
@@ -76,13 +78,35 @@ def site_secret() -> bytes:
 def build_services(
     portal: Portal,
     *,
-    clock: Callable[[], datetime] = utcnow,
+    clock: Callable[[], datetime] | None = None,
     secret: bytes | None = None,
     limiter: LoginLimiter | None = None,
     media_root: Path | None = None,
 ) -> NewsroomServices:
-    """The newsroom services over the portal's database. ``clock`` is injected by tests."""
+    """The newsroom services over the portal's database.
+
+    The running app uses the portal's own newsroom component (one set of accounts, sessions, audit and
+    workflow services for the pages, the API and the scheduler); tests that inject a clock, a secret or a
+    limiter get services built for them over the same database.
+    """
     engine = portal.store.engine
+    root = media_root or (portal.settings.data_dir / "media")
+    if clock is None and secret is None and limiter is None:
+        nr = portal.newsroom
+        return NewsroomServices(
+            portal=portal,
+            secret=portal.settings.resolved_secret_key(),
+            accounts_store=nr.account_store,
+            audit=nr.audit,
+            sessions=nr.sessions,
+            accounts=nr.accounts,
+            self_media=nr.self_media,
+            workflow=nr.workflow,
+            stats=NewsroomStats(engine),
+            media=FilesystemStorage(root, url_prefix=MEDIA_PREFIX),
+            secure_cookies=portal.settings.secure_cookies,
+        )
+    clock = clock or utcnow
     accounts_store = AccountStore(engine)
     audit = AuditService(AuditLog(engine), clock=clock)
     secret = secret or site_secret()
@@ -90,7 +114,6 @@ def build_services(
     limiter = limiter or LoginLimiter(os.environ.get("NEWSPORTAL_LOGIN_LIMITS_URL", "memory://"))
     accounts = AccountService(accounts_store, audit, limiter=limiter, sessions=sessions, clock=clock)
     self_media = SelfMediaService(accounts_store, audit, session_store=sessions.store, clock=clock)
-    root = media_root or (portal.settings.data_dir / "media")
     return NewsroomServices(
         portal=portal,
         secret=secret,
@@ -141,11 +164,10 @@ def login_nonce(request: Request) -> tuple[str, bool]:
 
 
 def set_cookie(svc: NewsroomServices, response: Response, name: str, value: str) -> None:
-    """Session-lifetime cookie, HttpOnly, SameSite=Lax, Secure on an https site, for /newsroom only."""
-    response.set_cookie(
-        name, value, httponly=True, samesite="lax", secure=svc.secure_cookies, path="/newsroom"
-    )
+    """Session-lifetime cookie, HttpOnly, SameSite=Lax, Secure on an https site; path ``/`` so the API's
+    session-authenticated writes see the same login."""
+    response.set_cookie(name, value, httponly=True, samesite="lax", secure=svc.secure_cookies, path="/")
 
 
 def clear_cookie(response: Response, name: str) -> None:
-    response.delete_cookie(name, path="/newsroom")
+    response.delete_cookie(name, path="/")
