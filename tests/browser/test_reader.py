@@ -103,7 +103,7 @@ def test_report_form_and_tag_page_without_javascript(browser, live_server):
         page.click(".report-form button[type=submit]")
         assert "举报已收到" in page.inner_text("main")
         page.goto(live_server.path(named("tag")))
-        page.click(".listing-cards .card-title >> nth=0")
+        page.locator(".listing #headline-title a, .listing .card-title").first.click()
         assert page.locator("article h1").count() == 1
     finally:
         ctx.close()
