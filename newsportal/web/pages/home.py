@@ -7,8 +7,8 @@ from starlette.responses import RedirectResponse, Response
 
 from newsportal.domain import ArticleCard
 from newsportal.web import views
-from newsportal.web.images import ImageBook
 from newsportal.web.context import PageKey, web_context
+from newsportal.web.images import ImageBook
 from newsportal.web.pages.common import is_care, render, serve
 from newsportal.web.parts import PageParts
 

@@ -7,8 +7,8 @@ from starlette.responses import RedirectResponse, Response
 
 from newsportal.web import views
 from newsportal.web.context import PageKey, web_context
-from newsportal.web.pages.home import headline
 from newsportal.web.pages.common import is_care, not_found, not_found_parts, page_number, render, serve
+from newsportal.web.pages.home import headline
 from newsportal.web.parts import PageParts
 
 
