@@ -62,7 +62,7 @@ def test_article_page_has_a_lead_picture_and_the_reader_links(client, portal):
     assert client.get("/media/../newsportal.sqlite3").status_code == 404
     # 举报 on the article, tags link to tag pages, 阅读下一篇 and 返回首页
     assert f'/report?article={a.id}' in html and ">举报<" in html.replace("</svg>", "")
-    assert all(f'href="/tag/' in html for _ in a.tags)
+    assert all('href="/tag/' in html for _ in a.tags)
     nav = html[html.index('class="article-next"'):]
     assert "阅读下一篇" in nav[:600] and 'href="/">返回首页' in nav[:900]
     # full date-time on the article, relative in lists with the absolute time in title and datetime
