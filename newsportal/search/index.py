@@ -31,6 +31,7 @@ from newsportal.search.docs import IndexDoc
 from newsportal.search.query import EmptyQuery, ParsedQuery, index_tokens, parse_query
 from newsportal.search.ranking import SearchFilters
 from newsportal.text import tokenize
+from newsportal.timeutil import to_epoch
 
 log = logging.getLogger(__name__)
 SCHEMA_VERSION = 2  # 2: search-mode tokens with positions, filter fields, stored text for snippets
@@ -132,7 +133,7 @@ class TextIndex:
     # -- writes ----------------------------------------------------------------------------------------
     def _document(self, doc: IndexDoc) -> tantivy.Document:
         _, _, sig = doc_terms(doc)
-        published = int(doc.published_at.timestamp()) if doc.published_at is not None else 0
+        published = int(to_epoch(doc.published_at))  # naive UTC in the store
         return tantivy.Document(
             id=doc.id,
             title=" ".join(index_tokens(doc.title)),

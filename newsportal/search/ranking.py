@@ -18,6 +18,8 @@ from datetime import datetime
 
 import tantivy
 
+from newsportal.timeutil import to_epoch
+
 RECENCY_WEIGHT = 0.6
 HALF_LIFE_DAYS = 7.0
 POOL = 300  # BM25 hits re-ranked by the blend (a reader rarely pages past 15 pages of 20)
@@ -35,7 +37,7 @@ class SearchFilters:
     """What a search is narrowed to; ``None`` means no restriction on that field.
 
     ``channel_ids`` is the chosen channel with all its sub-channels (an article filed under 本地/民生 is in
-    本地); ``since``/``until`` bound the publish time (aware datetimes, inclusive).
+    本地); ``since``/``until`` bound the publish time (aware, or naive UTC; inclusive).
     """
 
     channel_ids: tuple[int, ...] | None = None
@@ -64,8 +66,8 @@ class SearchFilters:
         if self.since is not None or self.until is not None:
             must(tantivy.Query.range_query(
                 schema, "published", tantivy.FieldType.Integer,
-                int(self.since.timestamp()) if self.since else None,
-                int(self.until.timestamp()) if self.until else None,
+                int(to_epoch(self.since)) if self.since else None,
+                int(to_epoch(self.until)) if self.until else None,
             ))
         return tantivy.Query.boolean_query(clauses)
 

@@ -20,7 +20,7 @@ from newsportal.search.highlight import highlight, snippet
 from newsportal.search.index import TextIndex
 from newsportal.search.query import EmptyQuery, ParsedQuery, parse_query
 from newsportal.search.ranking import POOL, SORTS, SearchFilters, blend
-from newsportal.timeutil import utcnow
+from newsportal.timeutil import to_epoch, utcnow
 
 #: The deepest hit reader search looks at; beyond it the index is asked for no more.
 MAX_HITS = 2000
@@ -48,6 +48,14 @@ class SearchResults:
     def pages(self) -> int:
         return max(1, -(-self.total // self.per_page))
 
+    @property
+    def has_prev(self) -> bool:
+        return self.page > 1
+
+    @property
+    def has_next(self) -> bool:
+        return self.page < self.pages
+
 
 class ReaderSearch:
     def __init__(self, index: TextIndex, catalog: Catalog, cards: CardLookup,
@@ -70,7 +78,7 @@ class ReaderSearch:
         else:
             limit = min(max(POOL, wanted * 3 + 20), MAX_HITS)
             hits, total = self._index.search(query, limit=limit, filters=filters)
-            at = (now or self._clock()).timestamp()
+            at = to_epoch(now or self._clock())
             scored = []
             for aid, score in hits:
                 entry = self._catalog.get(aid)
