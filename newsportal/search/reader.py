@@ -65,8 +65,9 @@ class ReaderSearch:
         self._cards = cards
         self._clock = clock
 
-    def find(self, query: ParsedQuery, page: int = 1, per_page: int = 20, filters: SearchFilters | None = None,
-             sort: str = "relevance", now: datetime | None = None) -> SearchResults:
+    def find(self, query: ParsedQuery, page: int = 1, per_page: int = 20,
+             filters: SearchFilters | None = None, sort: str = "relevance",
+             now: datetime | None = None) -> SearchResults:
         """One page of results for a parsed query; ``sort`` is ``relevance`` (BM25 + recency) or ``time``."""
         if sort not in SORTS:
             raise ValueError(f"unknown sort {sort!r}")
@@ -91,8 +92,8 @@ class ReaderSearch:
             total = len(ranked)
         cards = self._cards.by_ids(ranked[(page - 1) * per_page: wanted])
         terms = query.highlight_terms
-        out = [SearchHit(c, highlight(c.title, terms), snippet(self._index.stored_text(c.id) or c.summary, terms))
-               for c in cards]
+        out = [SearchHit(c, highlight(c.title, terms),
+                         snippet(self._index.stored_text(c.id) or c.summary, terms)) for c in cards]
         return SearchResults(out, total, page, per_page, query, sort)
 
     def search(self, text: str, page: int = 1, per_page: int = 20) -> tuple[list[ArticleCard], int]:

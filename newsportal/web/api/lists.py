@@ -7,11 +7,12 @@ from typing import Annotated
 from fastapi import APIRouter, Query
 from fastapi.responses import JSONResponse
 
+from newsportal.search.query import MAX_QUERY_CHARS
 from newsportal.web.api.articles import ArticleId
 from newsportal.web.api.auth import PortalDep
 from newsportal.web.api.convert import card_out, cards_out, published_or_404, section_or_404
-from newsportal.search.query import MAX_QUERY_CHARS
 from newsportal.web.api.schemas import CardOut, SearchHitOut, SearchOut
+from newsportal.web.errors import api_error
 from newsportal.web.search_form import MAX_RAW_QUERY, read_form
 
 router = APIRouter(tags=["read"])
@@ -44,7 +45,8 @@ def search(
     source: Annotated[str | None, Query(max_length=80, description="来源 key")] = None,
     date_from: Annotated[str | None, Query(alias="from", max_length=10, description="YYYY-MM-DD（北京时间）")]
     = None,
-    date_to: Annotated[str | None, Query(alias="to", max_length=10, description="YYYY-MM-DD（北京时间）")] = None,
+    date_to: Annotated[str | None, Query(alias="to", max_length=10, description="YYYY-MM-DD（北京时间）")]
+    = None,
     sort: Annotated[str, Query(max_length=12, description="relevance 或 time")] = "relevance",
 ) -> SearchOut | JSONResponse:
     """Search: every word must match (search-mode tokens, so 处理 finds 待处理), "quoted phrases" as
@@ -53,7 +55,7 @@ def search(
               "to": date_to or "", "sort": sort}
     form = read_form(portal, params)
     if form.query is None:
-        return JSONResponse({"detail": form.error}, status_code=422)
+        return api_error(422, form.error, problems=[{"field": "q", "message": form.error}])
     found = portal.searcher.find(form.query, page, per_page, form.filters, form.sort)
     items = [SearchHitOut(**card_out(portal, h.card).model_dump(), title_html=str(h.title_html),
                           snippet_html=str(h.snippet_html)) for h in found.hits]

@@ -3,7 +3,8 @@
 
 def test_search_api_and_page(demo_client):
     r = demo_client.get("/api/v1/search", params={"q": "高铁"}).json()
-    assert r["total"] >= 2 and "<mark>高铁</mark>" in r["items"][0]["title_html"] + r["items"][0]["snippet_html"]
+    first = r["items"][0]
+    assert r["total"] >= 2 and "<mark>高铁</mark>" in first["title_html"] + first["snippet_html"]
     assert demo_client.get("/api/v1/search", params={"q": ""}).status_code == 422
     long = demo_client.get("/api/v1/search", params={"q": "rail " * 390})
     assert long.status_code == 200 and long.json()["truncated"] is True
