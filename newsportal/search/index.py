@@ -2,12 +2,12 @@
 
 Chinese has no spaces, so tokens come from rjieba and reach tantivy pre-joined with spaces under its
 whitespace tokenizer: tantivy's own tokenizers would cut Chinese into single characters. Title and body hold
-jieba's *search-mode* stream (:func:`newsportal.search.query.index_tokens`: 待处理 is
-stored as 处理 待处理) with positions, so a reader's 处理 finds 待处理 and quoted phrases match by
-position; reader queries are built by :func:`~newsportal.search.query.parse_query` (never tantivy's query
-parser on reader text). tantivy gives what a news index needs: documents added and deleted one at a time (publishing an article costs a small commit, no
-rebuild), BM25 scoring, an index that lives in memory-mapped files (a 100,000-article corpus costs little RSS)
-and survives restarts.
+jieba's *search-mode* stream (:func:`newsportal.search.query.index_tokens`: 待处理 is stored as 处理 待处理)
+with positions, so a reader's 处理 finds 待处理 and quoted phrases match by position; reader queries are
+built by :func:`~newsportal.search.query.parse_query` (never tantivy's query parser on reader text).
+tantivy gives what a news index needs: documents added and deleted one at a time
+(publishing an article costs a small commit, no rebuild), BM25 scoring,
+an index in memory-mapped files (100,000 articles cost little RSS) that survives restarts.
 
 Besides the searchable fields, each document stores its *signature*: its most frequent title and body terms
 with their counts. More-like-this queries (相关推荐) start from it, and story clustering compares signatures.
