@@ -41,6 +41,8 @@ class Settings:
     history_days: float = 30.0
     #: Keep the search index in memory instead of under the data directory (tests, throwaway tools).
     index_in_memory: bool = False
+    #: RSS/Atom feeds carry each article's full text (True) or only its summary (False).
+    feed_full_text: bool = False
     extra: dict = field(default_factory=dict)
 
     @property
@@ -67,4 +69,5 @@ def load_settings() -> Settings:
         page_cache_seconds=_env_float("NEWSPORTAL_PAGE_CACHE_SECONDS", 1.0),
         fragment_cache_seconds=_env_float("NEWSPORTAL_FRAGMENT_CACHE_SECONDS", 60.0),
         history_days=_env_float("NEWSPORTAL_HISTORY_DAYS", 30.0),
+        feed_full_text=os.environ.get("NEWSPORTAL_FEED_FULL_TEXT", "").lower() in ("1", "true", "yes"),
     )

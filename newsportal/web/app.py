@@ -20,6 +20,7 @@ from newsportal.web.cache import Clock
 from newsportal.web.context import WebContext, web_context
 from newsportal.web.limits import RequestLimits
 from newsportal.web.pages import page_routes
+from newsportal.web.pages.syndication import syndication_routes
 from newsportal.web.rendering import STATIC
 
 log = logging.getLogger(__name__)
@@ -79,6 +80,7 @@ def create_app(
         context.attach(portal)
     app.include_router(api.router)
     app.router.routes.extend(page_routes())
+    app.router.routes.extend(syndication_routes())
     app.mount("/static", CachedStatic(directory=STATIC), name="static")
     for exc, handler in errors.HANDLERS.items():
         app.add_exception_handler(exc, handler)
