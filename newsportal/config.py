@@ -43,6 +43,12 @@ class Settings:
     index_in_memory: bool = False
     #: RSS/Atom feeds carry each article's full text (True) or only its summary (False).
     feed_full_text: bool = False
+    #: Run the partner-ingest poller inside the server (the embedded set-up); off where a worker runs it.
+    ingest_embedded: bool = True
+    #: Seconds between the poller's looks for due sources (each source keeps its own interval).
+    ingest_poll_seconds: float = 30.0
+    #: Refuse partner URLs (and redirects) to loopback/private addresses; on in production.
+    ingest_block_private: bool = False
     extra: dict = field(default_factory=dict)
 
     @property
@@ -70,4 +76,8 @@ def load_settings() -> Settings:
         fragment_cache_seconds=_env_float("NEWSPORTAL_FRAGMENT_CACHE_SECONDS", 60.0),
         history_days=_env_float("NEWSPORTAL_HISTORY_DAYS", 30.0),
         feed_full_text=os.environ.get("NEWSPORTAL_FEED_FULL_TEXT", "").lower() in ("1", "true", "yes"),
+        ingest_embedded=os.environ.get("NEWSPORTAL_INGEST_EMBEDDED", "1").lower() not in ("0", "false", "no"),
+        ingest_poll_seconds=_env_float("NEWSPORTAL_INGEST_POLL_SECONDS", 30.0),
+        ingest_block_private=os.environ.get("NEWSPORTAL_INGEST_BLOCK_PRIVATE", "").lower()
+        in ("1", "true", "yes"),
     )

@@ -18,6 +18,7 @@ from newsportal.portal import Portal, build_portal
 from newsportal.web import api, errors
 from newsportal.web.cache import Clock
 from newsportal.web.context import WebContext, web_context
+from newsportal.web.ingest import build_ingest
 from newsportal.web.limits import RequestLimits
 from newsportal.web.pages import page_routes
 from newsportal.web.pages.syndication import syndication_routes
@@ -56,9 +57,11 @@ def create_app(
             context.attach(await run_in_threadpool(portal_factory or build_portal, settings))
         running = context.portal
         flusher = asyncio.create_task(_flush_loop(running))
+        app.state.ingest = await run_in_threadpool(build_ingest, running, settings)
         try:
             yield
         finally:
+            await run_in_threadpool(app.state.ingest.stop)
             flusher.cancel()
             with contextlib.suppress(asyncio.CancelledError):
                 await flusher
