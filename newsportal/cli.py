@@ -324,9 +324,6 @@ def main() -> None:  # pragma: no cover
     app()
 
 
-if __name__ == "__main__":  # pragma: no cover
-    main()
-
 
 @app.command()
 def reindex(data_dir: DataDir = None, database_url: DbUrl = None) -> None:
@@ -352,3 +349,7 @@ def reindex(data_dir: DataDir = None, database_url: DbUrl = None) -> None:
     finally:
         index.close()
         store.close()
+
+
+if __name__ == "__main__":  # pragma: no cover
+    main()
