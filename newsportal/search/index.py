@@ -239,10 +239,11 @@ class TextIndex:
         return out
 
     def _ids(self, searcher, hits) -> list[tuple[int, float]]:
-        out = []
-        for score, address in hits:
-            out.append((searcher.doc(address)["id"][0], float(score)))
-        return out
+        """(article id, score) of hits, read from the id fast field (no stored document is loaded)."""
+        if not hits:
+            return []
+        ids = searcher.fast_field_values("id", [address for _, address in hits])
+        return [(int(i), float(score)) for i, (score, _) in zip(ids, hits, strict=True) if i is not None]
 
     def more_like(
         self,
