@@ -19,7 +19,7 @@ from newsportal.portal import Portal
 from newsportal.search.reader import SearchResults
 from newsportal.web import views
 from newsportal.web.context import PageKey, web_context
-from newsportal.web.pages.common import is_care, not_found, page_number, render, serve
+from newsportal.web.pages.common import is_care, not_found, not_found_parts, page_number, render, serve
 from newsportal.web.parts import PageParts
 from newsportal.web.search_form import SORT_LABELS, SearchForm, read_form
 
@@ -69,6 +69,8 @@ async def search(request: Request) -> Response:
 
     def build() -> PageParts:
         view = search_view(portal, form, page, views.mode_prefix(care))
+        if page > 1 and (view.results is None or page > view.results.pages):
+            return not_found_parts(request)  # past the last page
         text = render(request, "search.html", kind="search",
                       canonical=f"{portal.settings.site_url}/search", v=view)
         return PageParts.from_render(text)
