@@ -49,14 +49,15 @@ def feed_rows(store: StoreBase, *, channel_ids: Sequence[int] | None = None, sou
     if source_id is not None:
         q = q.where(ArticleRow.source_id == source_id)
     with store.session() as s:
-        rows = [tuple(r) for r in s.execute(q)]
+        rows = list(s.execute(q))
         tags: dict[int, list[str]] = {}
         if rows:
             for aid, tag in s.execute(select(ArticleTagRow.article_id, ArticleTagRow.tag)
-                                      .where(ArticleTagRow.article_id.in_([r[0] for r in rows]))
+                                      .where(ArticleTagRow.article_id.in_([r.id for r in rows]))
                                       .order_by(ArticleTagRow.article_id, ArticleTagRow.position)):
                 tags.setdefault(aid, []).append(tag)
-    return [FeedRow(*r, tags=tuple(tags.get(r[0], ()))) for r in rows]
+    return [FeedRow(r.id, r.slug, r.title, r.summary, r[4], r.byline, r.source_id, r.published_at,
+                    r.updated_at, tuple(tags.get(r.id, ()))) for r in rows]
 
 
 def published_count(store: StoreBase) -> int:
@@ -85,4 +86,4 @@ def news_rows(store: StoreBase, since: datetime, limit: int = 1000) -> list[tupl
         return [(slug, title, at) for slug, title, at in s.execute(
             select(ArticleRow.slug, ArticleRow.title, ArticleRow.published_at)
             .where(ArticleRow.status == _PUBLISHED, ArticleRow.published_at >= since)
-            .order_by(ArticleRow.published_at.desc(), ArticleRow.id.desc()).limit(limit))]
+            .order_by(ArticleRow.published_at.desc(), ArticleRow.id.desc()).limit(limit)) if at is not None]
