@@ -8,6 +8,8 @@
     newsportal pin CH ID        pin an article in a channel's top stories
     newsportal quality ID       an article's quality score and why
     newsportal source-trust K T editors' trust in a source
+    newsportal reindex          rebuild the search index from the store
+    newsportal source …         partner ingest sources (feeds, pages, ninjs pushes)
 """
 
 from __future__ import annotations
@@ -27,6 +29,7 @@ from newsportal.newsroom.cli_users import users_app
 if TYPE_CHECKING:
     from newsportal.portal import Portal
 from newsportal.config import ConfigError, Settings, load_settings, load_settings_for_tools, validate
+from newsportal.ingest.cli import source_app
 
 app = typer.Typer(help="山海新闻 newsportal: a Chinese news portal and newsroom.", no_args_is_help=True)
 db_app = typer.Typer(help="Database schema.", no_args_is_help=True)
@@ -36,6 +39,7 @@ app.add_typer(token_app, name="token")
 app.add_typer(users_app, name="user")
 app.add_typer(reader_app, name="reader")
 app.add_typer(comments_app, name="comments")
+app.add_typer(source_app, name="source")
 console = Console(stderr=True)
 
 DataDir = Annotated[Path | None, typer.Option("--data-dir", help="Data directory (default ./data).")]
@@ -359,6 +363,33 @@ def source_trust(
 def main() -> None:  # pragma: no cover
     logging.basicConfig(level=logging.INFO, format="%(levelname)s %(name)s: %(message)s")
     app()
+
+
+
+@app.command()
+def reindex(data_dir: DataDir = None, database_url: DbUrl = None) -> None:
+    """Rebuild the search index from every published article (stop the server first)."""
+    from newsportal.search import TextIndex
+    from newsportal.search.reindex import IndexBusy
+    from newsportal.search.reindex import reindex as rebuild
+    from newsportal.store import open_store
+
+    settings = _settings(data_dir, database_url)
+    store = open_store(settings.resolved_database_url)
+    store.upgrade()
+    index = TextIndex(settings.index_path)
+    try:
+        ids = [row.id for row in store.catalog_rows()]
+        with _progress() as progress:
+            task = progress.add_task("indexing articles", total=len(ids))
+            n = rebuild(index, ids, store.index_docs_by_ids, lambda k: progress.advance(task, k))
+        console.print(f"search index rebuilt: {n} articles")
+    except IndexBusy as exc:
+        console.print(f"[red]{exc}[/]")
+        raise typer.Exit(1) from exc
+    finally:
+        index.close()
+        store.close()
 
 
 if __name__ == "__main__":  # pragma: no cover

@@ -72,6 +72,14 @@ class Settings:
     scheduler_seconds: float = 15.0
     #: The newsroom role an API bearer token acts as (partners' systems, editors' tools).
     token_role: str = "chief_editor"
+    #: RSS/Atom feeds carry each article's full text (True) or only its summary (False).
+    feed_full_text: bool = False
+    #: Run the partner-ingest poller inside the server (the embedded set-up); off where a worker runs it.
+    ingest_embedded: bool = True
+    #: Seconds between the poller's looks for due sources (each source keeps its own interval).
+    ingest_poll_seconds: float = 30.0
+    #: Refuse partner URLs (and redirects) to loopback/private addresses; on in production.
+    ingest_block_private: bool = False
     extra: dict = field(default_factory=dict)
 
     @property

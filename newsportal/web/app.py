@@ -21,9 +21,11 @@ from newsportal.web.cache import Clock
 from newsportal.web.context import WebContext, web_context
 from newsportal.web.csrf import CsrfCookie, csrf_token
 from newsportal.web.hardening import JsonBodies, StrictIds, mount_docs
+from newsportal.web.ingest import build_ingest
 from newsportal.web.limits import RequestLimits
 from newsportal.web.newsroom.routes import newsroom_routes
 from newsportal.web.pages import page_routes
+from newsportal.web.pages.syndication import syndication_routes
 from newsportal.web.readers.routes import install as install_readers
 from newsportal.web.rendering import STATIC
 from newsportal.web.security import SecurityHeaders
@@ -63,12 +65,14 @@ def create_app(
             context.attach(await run_in_threadpool(portal_factory or build_portal, settings))
         running = context.portal
         flusher = asyncio.create_task(_flush_loop(running))
+        app.state.ingest = await run_in_threadpool(build_ingest, running, settings)
         scheduler = None
         if settings.scheduler_seconds > 0:  # scheduled publishing, in the server: first pass at once
             scheduler = running.newsroom.scheduler_loop(interval=settings.scheduler_seconds).start()
         try:
             yield
         finally:
+            await run_in_threadpool(app.state.ingest.stop)
             if scheduler is not None:
                 await run_in_threadpool(scheduler.stop)
             flusher.cancel()
@@ -96,6 +100,7 @@ def create_app(
     mount_docs(app)
     app.router.routes.extend(page_routes())
     app.router.routes.extend(newsroom_routes())
+    app.router.routes.extend(syndication_routes())
     app.mount("/static", CachedStatic(directory=STATIC), name="static")
     app.mount("/media", CachedStatic(directory=settings.media_dir, check_dir=False), name="media")
     for exc, handler in errors.HANDLERS.items():

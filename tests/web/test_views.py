@@ -118,7 +118,7 @@ def test_source_listing_shows_each_story_once(demo_portal):
 
 def test_search_listing(demo_portal):
     found = views.search_listing(demo_portal, "高铁", 1)
-    assert found.listing.total >= 3 and "找到约" in found.intro and found.search_form
+    assert found.listing.total >= 2 and "找到约" in found.intro and found.search_form  # total counts stories
     assert found.base_path == "/search?q=%E9%AB%98%E9%93%81"
     empty = views.search_listing(demo_portal, "", 1)
     assert empty.intro is None and empty.listing.items == [] and empty.heading == "搜索"

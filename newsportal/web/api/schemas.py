@@ -73,12 +73,23 @@ class ArticlePage(BaseModel):
     pages: int
 
 
+class SearchHitOut(CardOut):
+    """A search result: the card plus its title and a snippet with the query words in ``<mark>`` (HTML,
+    everything else escaped)."""
+
+    title_html: str
+    snippet_html: str
+
+
 class SearchOut(BaseModel):
     query: str
-    items: list[CardOut]
+    items: list[SearchHitOut]
     total: int
     page: int
     per_page: int
+    sort: str = "relevance"
+    notices: list[str] = []
+    truncated: bool = False
 
 
 class HistoryOut(BaseModel):
