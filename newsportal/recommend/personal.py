@@ -39,6 +39,7 @@ CHANNEL_CANDIDATES = 30  # hot articles taken from each of the reader's main cha
 MAIN_CHANNELS = 3
 W_TERMS, W_MEANING, W_CHANNEL = 0.3, 0.4, 0.3
 SIM_FLOOR = 0.2
+COPY_COS = 0.85  # as in related: from here two texts read as one story
 SAME_CHANNEL_REDUNDANCY = 0.5
 MMR_LAMBDA = 0.7  # 1.0 = pure relevance, 0.0 = pure diversity
 FRESH_DAYS = 3.0
@@ -156,6 +157,11 @@ class PersonalFeed:
             pool += [a for a, _ in self.hot.ranked(CHANNEL_CANDIDATES, channel_id, exclude=read_set)]
         pool = [a for a in dict.fromkeys(pool)
                 if a in catalog and a not in read_set and catalog[a].story_id not in read_stories]
+        if self.vectors is not None and pool:  # a copy of a read story the clustering missed is no news
+            read_vecs = [v for v in (self.vectors.get(a) for a in recent) if v is not None]
+            if read_vecs:
+                copies = np.max(np.stack([self.vectors.similarities(v, pool) for v in read_vecs]), axis=0)
+                pool = [a for a, c in zip(pool, copies, strict=True) if c < COPY_COS]
         meaning = np.zeros(len(pool), dtype=np.float32)
         if centroid is not None and self.vectors is not None and pool:
             meaning = self.vectors.similarities(centroid, pool)
@@ -239,7 +245,8 @@ class PersonalFeed:
             va, vb = vecs.get(a), vecs.get(b)
             if va is not None and vb is not None:
                 # one channel again counts as some redundancy too, so a channel-heavy profile still varies
-                same = SAME_CHANNEL_REDUNDANCY if self.catalog[a].channel_id == self.catalog[b].channel_id else 0
+                one_channel = self.catalog[a].channel_id == self.catalog[b].channel_id
+                same = SAME_CHANNEL_REDUNDANCY if one_channel else 0.0
                 return max(0.0, float(va @ vb), same)
             for x in (a, b):
                 if x not in terms:

@@ -33,7 +33,8 @@ W_BM25 = 0.3
 W_MEANING = 0.7
 SIM_FLOOR = 0.2  # cosine at or below which two articles share nothing of note
 AGREE = 0.4  # cosine from which the embedding vouches for a candidate
-STRONG_BM25 = 0.35  # share of the article's own BM25 match a candidate needs when the embedding does not vouch
+COPY_COS = 0.85  # from here two texts read as one story told twice (dev: copies' median cosine 0.82)
+STRONG_BM25 = 0.35  # share of the article's own BM25 match needed when the embedding does not vouch
 
 
 class RelatedEngine:
@@ -91,7 +92,25 @@ class RelatedEngine:
             ranked.append((aid, score * other.quality))
         ranked.sort(key=lambda kv: (-kv[1], -kv[0]))
         keep = set(one_per_story([aid for aid, _ in ranked], self.catalog))
-        return [(aid, s) for aid, s in ranked if aid in keep][:n]
+        ranked = [(aid, s) for aid, s in ranked if aid in keep]
+        if vec is not None and self.vectors is not None:
+            ranked = self._drop_near_copies(vec, ranked, n)
+        return ranked[:n]
+
+    def _drop_near_copies(self, vec, ranked: list[tuple[int, float]], n: int) -> list[tuple[int, float]]:
+        """Skip what reads as a copy of the article or of a pick made (a copy the clustering missed)."""
+        kept: list[tuple[int, float]] = []
+        kept_vecs = [vec]
+        for aid, score in ranked:
+            other = self.vectors.get(aid) if self.vectors is not None else None
+            if other is not None and max(float(v @ other) for v in kept_vecs) >= COPY_COS:
+                continue
+            kept.append((aid, score))
+            if other is not None:
+                kept_vecs.append(other)
+            if len(kept) >= n:
+                break
+        return kept
 
     def baseline(self, article_id: int, n: int = 8) -> list[tuple[int, float]]:
         """Plain BM25 more-like-this on the body, only the article itself excluded (the eval's yardstick)."""

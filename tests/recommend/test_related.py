@@ -36,11 +36,14 @@ def test_topic_matches_rank_first_and_never_the_article_itself(portal):
 
 
 def test_meaning_outranks_a_single_shared_word(portal):
-    a = pub(portal, "a", "火山喷发 附近机场暂时关闭", "火山 喷发 火山灰 航班 取消 村民 撤离 北京时间 凌晨",
+    a = pub(portal, "a", "火山喷发 附近机场暂时关闭",
+            "北京时间凌晨，岛上一座火山再次喷发，火山灰升至八千米高空，附近机场暂停起降，部分航班取消。",
             channel="world", source="haihe-daily")
-    lava = pub(portal, "b", "岩浆涌出山口 数千居民连夜转移", "岩浆 山口 居民 转移 避难所 火山灰 监测",
+    lava = pub(portal, "b", "火山持续喷发 岛上居民连夜撤离",
+               "火山喷发进入第二天，岩浆涌出山口，火山灰飘落村庄，数千名居民连夜转移到避难所。",
                channel="world", source="city-radio", hours=1)
-    pitch = pub(portal, "c", "北京一球场草皮翻新完工", "球场 草皮 翻新 北京 足球 场地 开放",
+    pitch = pub(portal, "c", "北京一球场草皮翻新完工",
+                "北京一座足球场完成草皮翻新，场地将于下周起向市民开放。",
                 channel="sports", source="xingcheng-sports", hours=2)
     got = ids(portal, a)
     assert lava.id in got
