@@ -98,4 +98,5 @@ def test_clickbait_ranks_below_a_sober_candidate_of_equal_relevance(portal):
         portal.catalog.set_story(art.id, art.id)
     assert portal.catalog[bait.id].clickbait
     got = ids(portal, q)
-    assert got.index(sober.id) < got.index(bait.id)
+    assert sober.id in got  # the sober one wins; the bait, reading as its copy, is then skipped or below
+    assert bait.id not in got or got.index(sober.id) < got.index(bait.id)
