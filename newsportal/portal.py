@@ -77,7 +77,7 @@ class Portal:
         self.sync = CrossProcessSync(self.store, self.tail, self.catalog, self.index, self.pins,
                                      self.source_book, self.signals, ledger)
         self.newsroom = Newsroom(self, settings.resolved_secret_key(), token_role=settings.token_role)
-        self.comments = Comments.build(self.store.engine, settings.redis_url)
+        self.comments = Comments.build(self.store.engine, settings.redis_url, settings.resolved_secret_key())
         meaning.follow_sync(self.signals, self.store, self.vectors, self.catalog, self.source_book)
 
     @property

@@ -77,5 +77,6 @@ class Comments:
         self.secret = secret or (env_secret.encode() if len(env_secret) >= 32 else secrets.token_bytes(32))
 
     @classmethod
-    def build(cls, engine: Engine, redis_url: str = "") -> Comments:
-        return cls(engine, limiter=PostLimiter(limit_settings(redis_url)))
+    def build(cls, engine: Engine, redis_url: str = "", secret: bytes | None = None) -> Comments:
+        """The app's comments: the site secret (shared with the newsroom) signs CSRF tokens."""
+        return cls(engine, limiter=PostLimiter(limit_settings(redis_url)), secret=secret)

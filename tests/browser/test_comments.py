@@ -7,6 +7,7 @@ from __future__ import annotations
 import pytest
 
 from newsportal.timeutil import utcnow
+from newsportal.web.security import SESSION_COOKIE
 from tests.browser.conftest import new_context
 from tests.browser.helpers import describe, run_axe, shoot
 
@@ -16,7 +17,6 @@ PASSWORD = "海河晨报2026"
 @pytest.fixture(scope="module")
 def seeded(live_server):
     """A verified reader to type as, two shown comments (one with a reply) and a moderator session."""
-    from newsportal.web.moderation import staff as s
 
     portal = live_server.portal
     comments = portal.comments
@@ -32,11 +32,10 @@ def seeded(live_server):
                                   reply_to=first.id)
     comments.moderation.approve(reply.id, 1, now)
     pending = comments.service.post(seed, article.id, "等待审核的一条跟贴。", "127.0.0.1", now)
-    engine = portal.store.engine
-    accounts = s.AccountService(s.AccountStore(engine), s.AuditService(s.AuditLog(engine)))
+    accounts = portal.newsroom.accounts
     user = accounts.create_user(None, "browsermod", "editor", display_name="审核员甲",
                                 password="Moderation-Pass-2026!").user
-    session = s.Sessions(s.NewsroomSessionStore(engine), comments.secret).start(user.id)
+    session = portal.newsroom.sessions.start(user.id)
     return {"article": article, "first": first.id, "pending": pending.id, "staff": session.session_id}
 
 
@@ -175,7 +174,7 @@ def test_no_axe_violations_on_comment_pages(browser, live_server, seeded, care):
         page.goto(f"{pre}/comments/{article.id}")
         _check(page, f"thread-signed-in-{mode}", found)
         if not care:
-            ctx.add_cookies([{"name": "np_newsroom", "value": seeded["staff"], "url": live_server.base_url}])
+            ctx.add_cookies([{"name": SESSION_COOKIE, "value": seeded["staff"], "url": live_server.base_url}])
             for path in ("", "?status=all", "/reports", "/bans?reader=1", "/settings?article=1", "/readers"):
                 page.goto(f"/newsroom/moderation{path}")
                 assert page.locator("h1").count() == 1

@@ -16,18 +16,15 @@ from starlette.requests import Request
 
 from newsportal.newsroom.accounts import AccountService
 from newsportal.newsroom.actors import Actor
-from newsportal.newsroom.audit import AuditService
 from newsportal.newsroom.roles import Action, Forbidden, require
 from newsportal.newsroom.sessions import SessionInvalid, SessionRecord, Sessions
-from newsportal.store.accounts import AccountStore
-from newsportal.store.audit import AuditLog
-from newsportal.store.newsroom_sessions import NewsroomSessionStore
 from newsportal.web.context import web_context
+from newsportal.web.security import SESSION_COOKIE
 
 __all__ = ["COOKIE", "Staff", "NotStaff", "staff_of", "sessions_of", "accounts_of"]
 
-#: The newsroom session cookie (shared with the newsroom UI's login).
-COOKIE = "np_newsroom"
+#: The newsroom session cookie: the newsroom login (pages and API) sets it, so moderators sign in once.
+COOKIE = SESSION_COOKIE
 
 
 class NotStaff(Exception):
@@ -59,10 +56,8 @@ def _parts(request: Request) -> tuple[Sessions, AccountService]:
     portal = web_context(request).portal
     parts = _parts_cache.get(portal)
     if parts is None:
-        engine = portal.store.engine
-        sessions = Sessions(NewsroomSessionStore(engine), portal.comments.secret)
-        accounts = AccountService(AccountStore(engine), AuditService(AuditLog(engine)), sessions=sessions)
-        parts = _parts_cache[portal] = (sessions, accounts)
+        # the portal's newsroom component: the same sessions and accounts as the newsroom login
+        parts = _parts_cache[portal] = (portal.newsroom.sessions, portal.newsroom.accounts)
     return parts
 
 

@@ -69,14 +69,10 @@ class Site:
 
     def moderator(self, name: str, role: Role = Role.EDITOR) -> tuple[TestClient, str]:
         """A new browser with a newsroom session of ``role``: (client, the session's CSRF token)."""
-        accounts = staff_adapter.AccountService(
-            staff_adapter.AccountStore(self.portal.store.engine),
-            staff_adapter.AuditService(staff_adapter.AuditLog(self.portal.store.engine)),
-        )
+        accounts = self.portal.newsroom.accounts
         user = accounts.create_user(None, name, role, display_name=f"审核员{name}",
                                     password="Moderation-Pass-2026!").user
-        sessions = staff_adapter.Sessions(staff_adapter.NewsroomSessionStore(self.portal.store.engine),
-                                          self.comments.secret)
+        sessions = self.portal.newsroom.sessions
         new = sessions.start(user.id)
         c = self.client()
         c.cookies.set(staff_adapter.COOKIE, new.session_id)
