@@ -170,7 +170,7 @@ class ArticleStore(StoreBase):
 
     def set_stories(self, story_of: dict[int, int]) -> None:
         """Persist many articles' story ids in one transaction (bulk clustering at start-up)."""
-        table = ArticleRow.__table__
+        table = table_of(ArticleRow)
         stmt = update(table).where(table.c.id == bindparam("b_id")).values(story_id=bindparam("b_story"))
         rows = [{"b_id": a, "b_story": s} for a, s in story_of.items()]
         with self.session() as s, s.begin():

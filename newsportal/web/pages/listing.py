@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from starlette.requests import Request
 from starlette.responses import RedirectResponse, Response
 
@@ -12,7 +14,7 @@ from newsportal.web.pages.home import headline
 from newsportal.web.parts import PageParts
 
 
-def listing_parts(request: Request, kind: str, view: views.ListingView | None, **extra: object) -> PageParts:
+def listing_parts(request: Request, kind: str, view: views.ListingView | None, **extra: Any) -> PageParts:
     """Render a listing view model (or the 404 page when there is none); ``extra`` goes to the template."""
     if view is None:
         return not_found_parts(request)
