@@ -7,7 +7,7 @@ import re
 import pytest
 from starlette.testclient import TestClient
 
-from newsportal.config import Settings, _persisted_secret
+from newsportal.config import ConfigError, Settings, site_secret, validate
 from newsportal.newsroom.sessions import CsrfError
 from newsportal.web.app import create_app
 from newsportal.web.csrf import csrf_token, verify_csrf
@@ -120,10 +120,10 @@ def test_a_form_page_gets_the_nonce_cookie_once(portal):
 
 
 def test_the_secret_is_generated_once_per_installation(tmp_path):
-    first = _persisted_secret(tmp_path / "secret_key")
-    assert len(first) >= 64 and _persisted_secret(tmp_path / "secret_key") == first
+    first = site_secret(Settings(data_dir=tmp_path))
+    assert len(first) >= 32 and site_secret(Settings(data_dir=tmp_path)) == first
     assert (tmp_path / "secret_key").stat().st_mode & 0o077 == 0
-    assert _persisted_secret(tmp_path / "other" / "secret_key") != first
+    assert site_secret(Settings(data_dir=tmp_path / "other")) != first
     assert Settings(data_dir=tmp_path).resolved_secret_key() == first
-    with pytest.raises(ValueError):
-        Settings(secret_key="short").resolved_secret_key()
+    with pytest.raises(ConfigError):
+        validate(Settings(secret_key="short"))

@@ -26,6 +26,10 @@ def partner():
     server.stop()
 
 
+#: partners push ninjs as JSON (the API answers 415 to a write that does not say so)
+NINJS = {"content-type": "application/ninjs+json"}
+
+
 def wiring(client):
     return client.app.state.ingest
 
@@ -34,41 +38,41 @@ def test_ninjs_push_401_422_201_and_withdraw(client, portal, token):
     service = wiring(client).service
     source, push_token = service.add_push("youth-daily", name="江州青年报")
     body = fixture_text("ninjs_v2_valid.json")
-    assert_error(client.post(PUSH, content=body), 401)
-    assert_error(client.post(PUSH, content=body, headers=auth("npi_not-a-token")), 401)
-    assert_error(client.post(PUSH, content=body, headers=auth(token)), 401)  # an API token is not a push token
+    assert_error(client.post(PUSH, content=body, headers=NINJS), 401)
+    assert_error(client.post(PUSH, content=body, headers={**auth("npi_not-a-token"), **NINJS}), 401)
+    assert_error(client.post(PUSH, content=body, headers={**auth(token), **NINJS}), 401)  # an API token is not a push token
 
-    created = client.post(PUSH, content=body, headers=auth(push_token))
+    created = client.post(PUSH, content=body, headers={**auth(push_token), **NINJS})
     assert created.status_code == 201, created.text
     out = created.json()
     assert out["action"] == "created" and created.headers["location"] == f"/api/v1/articles/{out['article_id']}"
     article = portal.store.get_article(out["article_id"])
     assert article.status is ArticleStatus.REVIEW  # an untrusted partner waits for the newsroom
     assert "<script" not in article.body_html
-    again = client.post(PUSH, content=body, headers=auth(push_token))
+    again = client.post(PUSH, content=body, headers={**auth(push_token), **NINJS})
     assert again.status_code == 200 and again.json()["action"] == "unchanged"
 
     bad = json.loads(body) | {"urgency": "high", "pubstatus": "gone"}
     del bad["uri"]
-    r = client.post(PUSH, content=json.dumps(bad), headers=auth(push_token))
+    r = client.post(PUSH, content=json.dumps(bad), headers={**auth(push_token), **NINJS})
     problems = assert_error(r, 422)["problems"]
     assert {p["field"] for p in problems} == {"$.urgency", "$.pubstatus", "$.uri"}
     assert all(p["problem"] for p in problems)
-    assert_error(client.post(PUSH, content=b"{not json", headers=auth(push_token)), 422)
+    assert_error(client.post(PUSH, content=b"{not json", headers={**auth(push_token), **NINJS}), 422)
 
     canceled = json.loads(body) | {"pubstatus": "canceled"}
-    gone = client.post(PUSH, content=json.dumps(canceled), headers=auth(push_token))
+    gone = client.post(PUSH, content=json.dumps(canceled), headers={**auth(push_token), **NINJS})
     assert gone.status_code == 200 and gone.json()["action"] == "withdrawn"
     assert portal.store.get_article(out["article_id"]).status is ArticleStatus.WITHDRAWN
 
     service.revoke_token(source.id)
-    revoked = client.post(PUSH, content=body, headers=auth(push_token))
+    revoked = client.post(PUSH, content=body, headers={**auth(push_token), **NINJS})
     assert "吊销" in assert_error(revoked, 401)["message"]
 
 
 def test_trusted_push_publishes_and_shows_in_search(client, portal):
     _, push_token = wiring(client).service.add_push("youth-daily", trusted=True)
-    r = client.post(PUSH, content=fixture_text("ninjs_v2_valid.json"), headers=auth(push_token))
+    r = client.post(PUSH, content=fixture_text("ninjs_v2_valid.json"), headers={**auth(push_token), **NINJS})
     assert r.status_code == 201 and r.json()["article_id"] in portal.published
     assert client.get("/api/v1/search", params={"q": "志愿者服务站"}).json()["total"] == 1
 
