@@ -38,6 +38,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 import _benchlib as lib  # noqa: E402
+
 from newsportal.timeutil import utcnow  # noqa: E402
 
 MARKER = "bench-corpus.json"
@@ -104,7 +105,7 @@ def prepare(data_dir: Path, n: int, seed: int, bulk_cluster: int) -> dict:
     info["first_start_s"] = round(total, 1)
     info["first_start_index_s"] = round(indexed_at - t, 1) if indexed_at else None
     if cluster_marks:
-        intervals = [(b - a) * 1000 for a, b in zip(cluster_marks, cluster_marks[1:])]
+        intervals = [(b - a) * 1000 for a, b in zip(cluster_marks, cluster_marks[1:], strict=False)]
         info["first_start_window_and_first_cluster_s"] = round(cluster_marks[0] - indexed_at, 1)
         info["bulk_cluster_ms_per_article"] = lib.summary(intervals)
         info["bulk_clustered"] = len(cluster_marks)
@@ -251,7 +252,7 @@ def publish(portal, n: int, seed: int, clock: lib.Clock) -> dict:
             if first_of_story.get(story) is None or portal.catalog.story_of(first_of_story[story]) != mine:
                 wrong += 1
         first_of_story.setdefault(story, aid)
-    store_part = [t - c for t, c in zip(total, timings["article_changed"])]
+    store_part = [t - c for t, c in zip(total, timings["article_changed"], strict=False)]
     clock.say(f"published {len(made)} articles; withdrawing them again")
     for aid, _ in made:  # keep a reused corpus at its size
         withdraw(portal, aid)

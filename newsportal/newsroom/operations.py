@@ -104,7 +104,9 @@ def draft_payload(draft: ArticleDraft) -> dict[str, Any]:
 
 def draft_from_payload(payload: Mapping[str, Any]) -> ArticleDraft:
     names = {f.name for f in fields(ArticleDraft)}
-    data: dict[str, Any] = {k: (tuple(v) if isinstance(v, list) else v) for k, v in payload.items() if k in names}
+    data: dict[str, Any] = {
+        k: (tuple(v) if isinstance(v, list) else v) for k, v in payload.items() if k in names
+    }
     data["published_at"] = None
     return ArticleDraft(**data)
 

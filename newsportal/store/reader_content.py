@@ -103,7 +103,11 @@ class ReaderContent:
             ArticleRow.status == _PUBLISHED,
             or_(ArticleRow.story_id.is_(None), ArticleRow.story_id == ArticleRow.id),
         ]
-        base = select(ArticleRow.id).join(ArticleTagRow, ArticleTagRow.article_id == ArticleRow.id).where(*conds)
+        base = (
+            select(ArticleRow.id)
+            .join(ArticleTagRow, ArticleTagRow.article_id == ArticleRow.id)
+            .where(*conds)
+        )
         with self._session() as s:
             total = s.scalar(select(func.count()).select_from(base.subquery())) or 0
             ids = s.scalars(

@@ -31,7 +31,9 @@ MAX_DESCRIPTION = 1000
 MAX_CONTACT = 100
 
 
-def tag_listing(portal: Portal, content: ReaderContent, tag: str, page: int, prefix: str = "") -> ListingView | None:
+def tag_listing(
+    portal: Portal, content: ReaderContent, tag: str, page: int, prefix: str = ""
+) -> ListingView | None:
     """Articles tagged ``tag``, newest first, one per story; None for an unknown tag or past the last page."""
     if not tag or len(tag) > MAX_TAG:
         return None
@@ -77,7 +79,8 @@ def check_report(form: ReportForm, content: ReaderContent) -> ReportForm:
     if not form.description:
         errors["description"] = "请填写举报内容，说明哪里违法或不良。"
     elif len(form.description) > MAX_DESCRIPTION:
-        errors["description"] = (f"举报内容太长（{len(form.description)} 字），请控制在 {MAX_DESCRIPTION} 字以内。")
+        errors["description"] = (f"举报内容太长（{len(form.description)} 字），"
+                                 f"请控制在 {MAX_DESCRIPTION} 字以内。")
     if len(form.contact) > MAX_CONTACT:
         errors["contact"] = f"联系方式太长，请控制在 {MAX_CONTACT} 字以内。"
     if form.article:

@@ -53,7 +53,8 @@ def _measure(browser, live_server, *, throttle: bool) -> dict:
             except Exception:  # a redirect has no body
                 pass
 
-    page.on("request", lambda req: hosts.add(urlsplit(req.url).netloc) if req.url.startswith("http") else None)
+    page.on("request",
+            lambda req: hosts.add(urlsplit(req.url).netloc) if req.url.startswith("http") else None)
     page.on("response", on_response)
     if throttle:
         cdp = ctx.new_cdp_session(page)

@@ -72,7 +72,7 @@ def _status(page, text: str) -> None:
 @pytest.mark.xfail(
     reason=(
         "after the merge the like button of the first comment is not reached by Tab within the"
-        " walk"s limit; open under issue 12"
+        " walk's limit; open under issue 12"
     ),
     strict=False,
 )

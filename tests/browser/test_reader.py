@@ -12,7 +12,8 @@ from tests.browser.helpers import MOBILE, describe, has_horizontal_scroll, prese
 from tests.browser.pages import ARTICLE, named
 
 OVERFLOW = (
-    "w => Array.from(document.querySelectorAll('body *')).filter(e => e.getBoundingClientRect().right > w + 1)"
+    "w => Array.from(document.querySelectorAll('body *'))"
+    ".filter(e => e.getBoundingClientRect().right > w + 1)"
     ".slice(0, 5).map(e => e.tagName + '.' + e.className)"
 )
 ZOOMS = [{"text": 200}, {"zoom": 200}, {"zoom": 300}, {"text": 200, "zoom": 300}]
@@ -89,7 +90,8 @@ def test_care_article_is_much_shorter_on_a_phone(browser, live_server):
         heights[care] = page.evaluate("document.documentElement.scrollHeight")
         ctx.close()
     screens = {k: round(v / MOBILE["height"], 1) for k, v in heights.items()}
-    print(f"\narticle height on a 390 px phone: standard {screens[False]} screens, care {screens[True]} screens")
+    print(f"\narticle height on a 390 px phone: standard {screens[False]} screens, "
+          f"care {screens[True]} screens")
     # the care page shows the article and three short modules; the standard one all fifteen modules
     assert heights[True] < heights[False] * 0.75, screens
 

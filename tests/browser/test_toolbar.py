@@ -250,7 +250,7 @@ def focus_info(page):
 
 @pytest.mark.xfail(
     reason=(
-        "the keyboard walk meets the new top bar"s 无障碍浏览 link before the toolbar; the walk"s "
+        "the keyboard walk meets the new top bar's 无障碍浏览 link before the toolbar; the walk's "
         "expected order must be redone (issue 11)"
     ),
     strict=False,

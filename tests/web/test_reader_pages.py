@@ -52,7 +52,8 @@ def test_article_page_has_a_lead_picture_and_the_reader_links(client, portal):
     fig = html[html.index('<figure class="figure lead-figure">'):]
     fig = fig[:fig.index("</figure>")]
     assert '<source type="image/webp"' in fig and 'srcset="/media/' in fig and "sizes=" in fig
-    assert re.search(r'<img src="/media/[^"]+\.jpg" srcset="[^"]+" sizes="[^"]+" width="\d+" height="\d+" alt="[^"]+"'
+    assert re.search(r'<img src="/media/[^"]+\.jpg" srcset="[^"]+" sizes="[^"]+"'
+                     r' width="\d+" height="\d+" alt="[^"]+"'
                      r' loading="eager"', fig)
     assert "<figcaption>" in fig and "山海新闻" in fig  # caption and credit
     img = re.search(r'src="(/media/[^"]+)"', fig).group(1)
@@ -66,8 +67,10 @@ def test_article_page_has_a_lead_picture_and_the_reader_links(client, portal):
     nav = html[html.index('class="article-next"'):]
     assert "阅读下一篇" in nav[:600] and 'href="/">返回首页' in nav[:900]
     # full date-time on the article, relative in lists with the absolute time in title and datetime
-    assert re.search(r'<time class="meta-time" datetime="[^"]+">\d{4}-\d{2}-\d{2} \d{2}:\d{2}:\d{2}</time>', html)
-    assert re.search(r'<time datetime="[^"]+\+08:00" title="\d{4}-\d{2}-\d{2} [\d:]+" data-rel>[^<]+</time>', html)
+    assert re.search(r'<time class="meta-time" datetime="[^"]+">'
+                     r'\d{4}-\d{2}-\d{2} \d{2}:\d{2}:\d{2}</time>', html)
+    assert re.search(r'<time datetime="[^"]+\+08:00" title="\d{4}-\d{2}-\d{2} [\d:]+"'
+                     r' data-rel>[^<]+</time>', html)
 
 
 def test_no_story_twice_on_a_page(client, portal):
@@ -86,7 +89,8 @@ def test_no_story_twice_on_a_page(client, portal):
 def test_home_has_a_headline_with_a_large_image_and_thumbnails(client):
     html = client.get("/").text
     head = html[html.index('class="headline"'):]
-    assert "头条" in head[:2000] and 'class="lead-picture"' in head[:2000] and 'loading="eager"' in head[:2000]
+    assert ("头条" in head[:2000] and 'class="lead-picture"' in head[:2000]
+            and 'loading="eager"' in head[:2000])
     assert 'class="has-thumb"' in html and 'loading="lazy"' in html
 
 
@@ -95,7 +99,8 @@ def test_top_bar_on_every_page_in_both_modes(client):
         html = client.get(path).text
         bar = html[html.index('class="topbar"'):html.index('class="site-header"')]
         assert "无障碍浏览" in bar and ("退出关怀版" if path.startswith("/care") else "进入关怀版") in bar
-        assert re.search(r'<form class="search-box" role="search"[^>]*action="(/care)?/search" method="get">', bar)
+        assert re.search(r'<form class="search-box" role="search"'
+                         r'[^>]*action="(/care)?/search" method="get">', bar)
         assert '<label for="top-search-q">' in bar
         foot = html[html.index("<footer"):]
         for word in ("关于我们", "联系我们", "违法和不良信息举报", "用户协议", "无障碍浏览"):

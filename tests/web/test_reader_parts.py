@@ -15,7 +15,8 @@ def li(key, group, cap, text, pinned=False):
 
 
 def test_a_story_shown_higher_up_is_dropped_and_spares_keep_the_list_full():
-    page = "<main>" + f"{item(1, 'self', 1)}{END_ITEM}" + li(2, "rel", 2, "R2") + li(1, "rel", 2, "R1") + li(3, "rel", 2, "R3")
+    page = ("<main>" + f"{item(1, 'self', 1)}{END_ITEM}" + li(2, "rel", 2, "R2") + li(1, "rel", 2, "R1")
+            + li(3, "rel", 2, "R3"))
     page += li(4, "rel", 2, "R4") + "</main>{{HOT}}"
     hot = fragment("<ol>" + li(2, "hot", 2, "H2") + li(5, "hot", 2, "H5") + li(6, "hot", 2, "H6") + "</ol>")
     parts = PageParts.from_render(page.replace("{{HOT}}", str(SLOTS.hot)))
@@ -66,12 +67,14 @@ class Articles:
 
 
 def test_report_form_messages_keep_what_was_typed():
-    form = check_report(ReportForm(article="12x", category="", description="  ", contact="c" * 101), Articles({1}))
+    form = check_report(ReportForm(article="12x", category="", description="  ", contact="c" * 101),
+                        Articles({1}))
     assert set(form.errors) == {"article", "category", "description", "contact"}
     assert form.article == "12x" and "数字" in form.errors["article"] and "请选择" in form.errors["category"]
     form = check_report(ReportForm(article="99", category="rumor", description="字" * 1001), Articles({1}))
     assert "没有编号为 99" in form.errors["article"] and "1001" in form.errors["description"]
-    ok = check_report(ReportForm(article=" 1 ", category="rumor", description="标题与事实不符"), Articles({1}))
+    ok = check_report(ReportForm(article=" 1 ", category="rumor", description="标题与事实不符"),
+                      Articles({1}))
     assert ok.errors == {} and ok.article_id == 1
     assert check_report(ReportForm(category="other", description="说明"), Articles(set())).errors == {}
 
@@ -79,7 +82,8 @@ def test_report_form_messages_keep_what_was_typed():
 def test_sanitizer_keeps_figures_with_pictures_and_drops_handlers():
     raw = ('<figure><picture><source type="image/webp" srcset="/media/a-320.webp 320w" sizes="100vw" '
            'onerror="x()"><img src="/media/a-320.jpg" srcset="/media/a-320.jpg 320w" sizes="100vw" alt="图" '
-           'width="320" height="180" loading="lazy" onload="y()"></picture><figcaption>说明</figcaption></figure>')
+           'width="320" height="180" loading="lazy" onload="y()"></picture>'
+           '<figcaption>说明</figcaption></figure>')
     clean = sanitize_html(raw)
     assert "<picture>" in clean and 'type="image/webp"' in clean and 'loading="lazy"' in clean
     assert "<figcaption>说明</figcaption>" in clean and "onerror" not in clean and "onload" not in clean

@@ -112,6 +112,7 @@ async def shared_fragments(ctx: WebContext, care: bool) -> SharedFragments:
         # its macros (hot, modules) have no static type
         shared: Any = template.make_module({"prefix": views.mode_prefix(care), "care": care,
                                             "images": ctx.images})
-        return SharedFragments(hot=fragment(str(shared.hot(mods))), modules=fragment(str(shared.modules(mods))))
+        return SharedFragments(hot=fragment(str(shared.hot(mods))),
+                               modules=fragment(str(shared.modules(mods))))
 
     return await ctx.fragments.get(care, build)

@@ -1,5 +1,5 @@
-"""Reader-portal pages: tag listings (``/tag/<tag>``), the 违法和不良信息举报 form (``/report``) and the footer's
-documents (关于我们, 联系我们, 用户协议, 无障碍浏览), each in both modes."""
+"""Reader-portal pages: tag listings (``/tag/<tag>``), the 违法和不良信息举报 form (``/report``)
+and the footer's documents (关于我们, 联系我们, 用户协议, 无障碍浏览), each in both modes."""
 
 from __future__ import annotations
 
@@ -86,7 +86,8 @@ def _report_page(request: Request, form: reader_views.ReportForm, status: int = 
 
 
 async def report(request: Request) -> Response:
-    """违法和不良信息举报: the form (GET, ``?article=<id>`` fills the article in) and its submission (POST)."""
+    """违法和不良信息举报: the form (GET, ``?article=<id>`` fills the article in)
+    and its submission (POST)."""
     ctx = web_context(request)
     content = ctx.reader_content
     if content is None:

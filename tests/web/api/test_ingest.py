@@ -40,12 +40,14 @@ def test_ninjs_push_401_422_201_and_withdraw(client, portal, token):
     body = fixture_text("ninjs_v2_valid.json")
     assert_error(client.post(PUSH, content=body, headers=NINJS), 401)
     assert_error(client.post(PUSH, content=body, headers={**auth("npi_not-a-token"), **NINJS}), 401)
-    assert_error(client.post(PUSH, content=body, headers={**auth(token), **NINJS}), 401)  # an API token is not a push token
+    # an API token is not a push token
+    assert_error(client.post(PUSH, content=body, headers={**auth(token), **NINJS}), 401)
 
     created = client.post(PUSH, content=body, headers={**auth(push_token), **NINJS})
     assert created.status_code == 201, created.text
     out = created.json()
-    assert out["action"] == "created" and created.headers["location"] == f"/api/v1/articles/{out['article_id']}"
+    assert (out["action"] == "created"
+            and created.headers["location"] == f"/api/v1/articles/{out['article_id']}")
     article = portal.store.get_article(out["article_id"])
     assert article.status is ArticleStatus.REVIEW  # an untrusted partner waits for the newsroom
     assert "<script" not in article.body_html
