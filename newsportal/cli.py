@@ -8,6 +8,8 @@
     newsportal pin CH ID        pin an article in a channel's top stories
     newsportal quality ID       an article's quality score and why
     newsportal source-trust K T editors' trust in a source
+    newsportal reindex          rebuild the search index from the store
+    newsportal source …         partner ingest sources (feeds, pages, ninjs pushes)
 """
 
 from __future__ import annotations
@@ -15,33 +17,51 @@ from __future__ import annotations
 import logging
 import sys
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
 
-from newsportal.config import Settings, load_settings
+from newsportal.comments.cli import comments_app, reader_app
+from newsportal.newsroom.cli_users import users_app
+
+if TYPE_CHECKING:
+    from newsportal.portal import Portal
+from newsportal.config import ConfigError, Settings, load_settings, load_settings_for_tools, validate
+from newsportal.ingest.cli import source_app
 
 app = typer.Typer(help="山海新闻 newsportal: a Chinese news portal and newsroom.", no_args_is_help=True)
 db_app = typer.Typer(help="Database schema.", no_args_is_help=True)
 token_app = typer.Typer(help="API tokens for partner systems and editors' tools.", no_args_is_help=True)
 app.add_typer(db_app, name="db")
 app.add_typer(token_app, name="token")
+app.add_typer(users_app, name="user")
+app.add_typer(reader_app, name="reader")
+app.add_typer(comments_app, name="comments")
+app.add_typer(source_app, name="source")
 console = Console(stderr=True)
 
 DataDir = Annotated[Path | None, typer.Option("--data-dir", help="Data directory (default ./data).")]
 DbUrl = Annotated[str | None, typer.Option("--database-url", help="sqlite:///… or postgresql://…")]
 
 
-def _settings(data_dir: Path | None, database_url: str | None, **more) -> Settings:
-    s = load_settings()
-    changes = {k: v for k, v in more.items() if v is not None}
-    if data_dir is not None:
-        changes["data_dir"] = data_dir
-    if database_url is not None:
-        changes["database_url"] = database_url
-    return s.with_(**changes)
+def _settings(data_dir: Path | None, database_url: str | None, *, serving: bool = False, **more) -> Settings:
+    """Settings from env/file plus command-line overrides; a bad one stops here with its name.
+
+    Only ``serve`` insists on a secret in production: tools (migrate, token) sign nothing.
+    """
+    try:
+        s = load_settings() if serving else load_settings_for_tools()
+        changes = {k: v for k, v in more.items() if v is not None}
+        if data_dir is not None:
+            changes["data_dir"] = data_dir
+        if database_url is not None:
+            changes["database_url"] = database_url
+        return validate(s.with_(**changes), require_secret=serving)
+    except ConfigError as exc:
+        console.print(f"[bold red]Configuration error:[/] {exc}")
+        raise typer.Exit(2) from None
 
 
 def _progress() -> Progress:
@@ -78,18 +98,24 @@ def db_upgrade(data_dir: DataDir = None, database_url: DbUrl = None) -> None:
     store.close()
 
 
-def load_demo_content(portal, articles: int = 0, seed: int = 2026, traffic: bool = True) -> None:
+def load_demo_content(portal, articles: int = 0, seed: int = 2026, traffic: bool = True,
+                      images: bool = True, synthetic_images: bool = False) -> None:
+    from newsportal.demo.images import demo_storage
     from newsportal.demo.load import demo_items, load_demo, load_synthetic
+
+    storage = demo_storage(portal) if images else None
 
     items = sum(1 for _ in demo_items())
     with _progress() as progress:
         task = progress.add_task("demo articles", total=items)
-        written = load_demo(portal, traffic=traffic, progress=lambda n: progress.advance(task, n))
+        written = load_demo(portal, traffic=traffic, progress=lambda n: progress.advance(task, n),
+                            images=storage)
     console.print(f"demo: {items} hand-written articles ({written} written)")
     if articles > 0:
         with _progress() as progress:
             task = progress.add_task("synthetic articles", total=articles)
-            done = load_synthetic(portal, articles, seed, progress=lambda n: progress.advance(task, n))
+            done = load_synthetic(portal, articles, seed, progress=lambda n: progress.advance(task, n),
+                                  images=storage if synthetic_images else None)
         if done is None:
             console.print(f"synthetic corpus with seed {seed} is already loaded; nothing to do")
         else:
@@ -103,6 +129,10 @@ def demo(
     ] = 0,
     seed: Annotated[int, typer.Option(help="Seed of the synthetic generator.")] = 2026,
     traffic: Annotated[bool, typer.Option(help="Simulate a day of reader traffic for the hot lists.")] = True,
+    images: Annotated[bool, typer.Option(help="Draw lead images for every other demo article.")] = True,
+    synthetic_images: Annotated[
+        bool, typer.Option(help="Also draw images for every 50th synthetic article (slow).")
+    ] = False,
     data_dir: DataDir = None,
     database_url: DbUrl = None,
 ) -> None:
@@ -110,9 +140,23 @@ def demo(
     settings = _settings(data_dir, database_url)
     portal = _open(settings, start=False)
     try:
-        load_demo_content(portal, articles, seed, traffic)
+        load_demo_content(portal, articles, seed, traffic, images, synthetic_images)
     finally:
         portal.close()
+
+
+def _print_demo_accounts(portal: Portal, site_url: str) -> None:
+    """On the first start, make one newsroom account per role and show the passwords this once."""
+    from newsportal.newsroom.demo_accounts import ensure_demo_accounts
+
+    made = ensure_demo_accounts(portal.newsroom.accounts, portal.sources)
+    if not made:
+        return
+    console.print(f"[bold]Newsroom accounts created (log in at {site_url}/newsroom/login).[/]")
+    console.print("[bold yellow]The passwords are shown only now; "
+                  "reset one with `newsportal user reset-password`.[/]")
+    for acc in made:
+        console.print(f"  {acc.username:<10} {acc.role.label:<6} {acc.password}")
 
 
 @app.command()
@@ -133,13 +177,14 @@ def serve(
     from newsportal.web.app import create_app
 
     site_url = f"http://{'127.0.0.1' if host in ('0.0.0.0', '::') else host}:{port}"
-    settings = _settings(data_dir, database_url)
+    settings = _settings(data_dir, database_url, serving=True)
     if not settings.site_url or settings.site_url == "http://127.0.0.1:8000":
         settings = settings.with_(site_url=site_url)
     portal = _open(settings, start=False)
     if demo_content and portal.store.count_articles(ArticleStatus.PUBLISHED) == 0:
         load_demo_content(portal)
     portal.start()
+    _print_demo_accounts(portal, site_url)
     application = create_app(settings, portal=portal)
     console.print(f"[bold green]山海新闻 is running:[/] open {site_url}/  (Ctrl+C to stop)")
     uvicorn.run(application, host=host, port=port, log_level=log_level, access_log=False,
@@ -318,6 +363,33 @@ def source_trust(
 def main() -> None:  # pragma: no cover
     logging.basicConfig(level=logging.INFO, format="%(levelname)s %(name)s: %(message)s")
     app()
+
+
+
+@app.command()
+def reindex(data_dir: DataDir = None, database_url: DbUrl = None) -> None:
+    """Rebuild the search index from every published article (stop the server first)."""
+    from newsportal.search import TextIndex
+    from newsportal.search.reindex import IndexBusy
+    from newsportal.search.reindex import reindex as rebuild
+    from newsportal.store import open_store
+
+    settings = _settings(data_dir, database_url)
+    store = open_store(settings.resolved_database_url)
+    store.upgrade()
+    index = TextIndex(settings.index_path)
+    try:
+        ids = [row.id for row in store.catalog_rows()]
+        with _progress() as progress:
+            task = progress.add_task("indexing articles", total=len(ids))
+            n = rebuild(index, ids, store.index_docs_by_ids, lambda k: progress.advance(task, k))
+        console.print(f"search index rebuilt: {n} articles")
+    except IndexBusy as exc:
+        console.print(f"[red]{exc}[/]")
+        raise typer.Exit(1) from exc
+    finally:
+        index.close()
+        store.close()
 
 
 if __name__ == "__main__":  # pragma: no cover

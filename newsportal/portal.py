@@ -19,11 +19,13 @@ import time
 from collections.abc import Callable
 from datetime import datetime
 
+from newsportal.comments.component import Comments
 from newsportal.config import Settings
 from newsportal.counters import Event, open_counters
 from newsportal.domain import Article, ArticleCard, Channel, ChannelKind, Source
 from newsportal.domain.channels import ChannelTree
-from newsportal.newsroom import startup
+from newsportal.newsroom import meaning, startup
+from newsportal.newsroom.desk import Newsroom
 from newsportal.newsroom.signals import PublishSignals
 from newsportal.newsroom.sources import SourceBook, reload_sources, set_source_trust
 from newsportal.newsroom.sync import CrossProcessSync
@@ -35,10 +37,13 @@ from newsportal.recommend.personal import PersonalFeed
 from newsportal.recommend.pins import Pins
 from newsportal.recommend.quality import Quality
 from newsportal.recommend.related import RelatedEngine
+from newsportal.recommend.semantic import default_embedder
 from newsportal.recommend.stories import StoryClusterer
+from newsportal.recommend.vectors import ArticleVectors, VectorFile
 from newsportal.search import TextIndex
 from newsportal.search.reader import ReaderSearch
 from newsportal.store import Store, open_store
+from newsportal.text.sanitize import html_to_text
 from newsportal.timeutil import utcnow
 
 log = logging.getLogger(__name__)
@@ -57,16 +62,23 @@ class Portal:
         self.stories = StoryClusterer()
         self.cards = CardLookup(self.store.cards_by_ids, self.catalog.__contains__)
         self.pins = Pins(self.store, self.signals)
-        self.related = RelatedEngine(self.index, self.catalog, self.channels.top_id)
+        # Sentence vectors (related, 为你推荐); a side file beside the index, none for an in-memory one.
+        self.vectors = ArticleVectors(default_embedder(), VectorFile(
+            None if settings.index_in_memory else settings.data_dir / "vectors.sqlite3", "usem3"))
+        self.related = RelatedEngine(self.index, self.catalog, self.channels.top_id, self.vectors)
         self.hot = HotList(self.counters, self.catalog, self.cards, self.pins, self.channels,
                            self.store.list_cards)
-        self.personal = PersonalFeed(self.store, self.catalog, self.index, self.hot, settings.history_days)
+        self.personal = PersonalFeed(self.store, self.catalog, self.index, self.hot, settings.history_days,
+                                     vectors=self.vectors, top_channel_of=self.channels.top_id)
         self.searcher = ReaderSearch(self.index, self.catalog, self.cards)
         ledger = WriteLedger()
         self.tail = PublishTail(self.store, self.index, self.catalog, self.stories, self.counters,
-                                self.channels, self.source_book, self.signals, ledger)
+                                self.channels, self.source_book, self.signals, ledger, self.vectors)
         self.sync = CrossProcessSync(self.store, self.tail, self.catalog, self.index, self.pins,
                                      self.source_book, self.signals, ledger)
+        self.newsroom = Newsroom(self, settings.resolved_secret_key(), token_role=settings.token_role)
+        self.comments = Comments.build(self.store.engine, settings.redis_url, settings.resolved_secret_key())
+        meaning.follow_sync(self.signals, self.store, self.vectors, self.catalog, self.source_book)
 
     @property
     def published(self) -> Catalog:
@@ -89,6 +101,7 @@ class Portal:
         self.reload_catalog()
         startup.load_catalogue(self.store, self.source_book, self.catalog)
         startup.sync_index(self.store, self.index, self.catalog, progress)
+        meaning.load_vectors(self.store, self.vectors, self.catalog, self.source_book)
         startup.load_stories(self.store, self.stories, self.catalog, self.tail, progress)
         self.index.settle()
         self.pins.reload()
@@ -116,6 +129,7 @@ class Portal:
         finally:
             self.counters.close()
             self.index.close()
+            self.vectors.file.close()
             self.store.close()
 
     # -- small lookups used by pages, API and the recommendation layer -------------------------------
@@ -137,7 +151,7 @@ class Portal:
         return Event(article_id, kind, reader, at or utcnow(), self.scopes_of(article_id) or (), user_agent)
 
     def quality(self, article: Article) -> Quality:
-        return self.source_book.quality(article.title, article.source_id)
+        return self.source_book.quality(article.title, article.source_id, html_to_text(article.body_html))
 
     # -- domain operations (delegations) -------------------------------------------------------------
     def set_source_trust(self, key: str, trust: float) -> Source:

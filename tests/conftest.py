@@ -24,6 +24,7 @@ REQUIRE_SERVICES = (os.environ.get("CI", "").lower() == "true"
                     or os.environ.get("NEWSPORTAL_REQUIRE_SERVICES") == "1")
 BROWSER_UA = ("Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) "
               "Chrome/126.0 Safari/537.36")
+TEST_SECRET = "test-secret-of-the-newsportal-test-suite-0123456789"
 BACKENDS = ["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)]
 
 _pg_state: dict[str, str | None] = {}
@@ -103,6 +104,7 @@ def make_portal(store: Store, **settings) -> Portal:
 
     install_catalog(store)
     settings.setdefault("index_in_memory", True)
+    settings.setdefault("secret_key", TEST_SECRET)  # signs reader ids; never a file under ./data
     return Portal(Settings(site_url="http://testserver", **settings), store).start()
 
 

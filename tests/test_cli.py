@@ -116,3 +116,26 @@ def test_pin_quality_and_trust_commands(tmp_path):
     assert runner.invoke(app, ["source-trust", "qiumi-laowang", "1.5", *d]).exit_code == 2
     assert next(s for s in store.sources() if s.key == "qiumi-laowang").trust == 0.3
     store.close()
+
+
+def test_reindex_rebuilds_the_search_index(tmp_path):
+    d = ["--data-dir", str(tmp_path)]
+    assert runner.invoke(app, ["demo", "--no-traffic", *d]).exit_code == 0
+    r = runner.invoke(app, ["reindex", *d])
+    assert r.exit_code == 0, r.output
+    assert "search index rebuilt" in r.output
+    from newsportal.search import TextIndex
+
+    index = TextIndex(tmp_path / "index")
+    try:
+        n = int(r.output.split("rebuilt:")[1].split()[0])
+        assert n > 10 and len(index) == n and index.search("处理")[1] >= 0
+    finally:
+        index.close()
+    # the server's lock held: a clear message, not a traceback
+    held = TextIndex(tmp_path / "index")
+    try:
+        busy = runner.invoke(app, ["reindex", *d])
+        assert busy.exit_code == 1 and "停止服务" in busy.output
+    finally:
+        held.close()

@@ -136,6 +136,7 @@ def reader_refuse(
 
 @words_app.command("add")
 def words_add(word: str, by: By = None, data_dir: DataDir = None, database_url: DbUrl = None) -> None:
+    """Add a word to the banned-word list (comments containing it are flagged for the moderator)."""
     with _engine(data_dir, database_url) as engine, _refusals():
         entry = _moderation(engine).add_banned_word(word, _actor(by), utcnow())
     out.print(f"已加入违禁词：{entry.word}")
@@ -143,6 +144,7 @@ def words_add(word: str, by: By = None, data_dir: DataDir = None, database_url: 
 
 @words_app.command("remove")
 def words_remove(word: str, data_dir: DataDir = None, database_url: DbUrl = None) -> None:
+    """Remove a word from the banned-word list."""
     with _engine(data_dir, database_url) as engine, _refusals():
         _moderation(engine).remove_banned_word(word)
     out.print(f"已移除违禁词：{word}")
@@ -150,6 +152,7 @@ def words_remove(word: str, data_dir: DataDir = None, database_url: DbUrl = None
 
 @words_app.command("list")
 def words_list(data_dir: DataDir = None, database_url: DbUrl = None) -> None:
+    """List the banned words with who added them and when."""
     with _engine(data_dir, database_url) as engine:
         entries = _moderation(engine).banned_words()
     for e in entries:

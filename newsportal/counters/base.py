@@ -14,6 +14,7 @@ from abc import ABC, abstractmethod
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
+from typing import NamedTuple
 
 WEIGHTS = {"view": 1.0, "share": 5.0}  # a share is a stronger signal of interest than a view
 #: Events one reader may have counted per minute; beyond it a script or a stuck tab is at work.
@@ -32,6 +33,19 @@ class Event:
     at: datetime  # naive UTC
     scopes: tuple[int, ...] = ()  # channel ids whose hot lists this article counts toward
     user_agent: str | None = None
+    origin: str = ""  # the client's address block (anti-gaming, see counters/breadth.py); "" = trusted
+
+
+class Outcome(NamedTuple):
+    """What became of one event: counted (and durable), or not, with a short machine-readable reason."""
+
+    counted: bool
+    reason: str | None = None
+
+
+#: Reasons an event is not counted.
+BOT, UNKNOWN_KIND, REPEAT = "bot", "unknown_kind", "repeat"
+READER_FLOOD, UNAVAILABLE = "reader_flood", "unavailable"
 
 
 def growth(at: float, t0: float, half_life: float) -> float:
@@ -52,6 +66,26 @@ class Counters(ABC):
     @abstractmethod
     def record_many(self, events: Sequence[Event]) -> list[bool]:
         """Count a batch; returns, per event, whether it counted (not a bot, repeat or flood)."""
+
+    @abstractmethod
+    def record_durable(self, event: Event) -> Outcome:
+        """Count one event and return only once it survives a crash of this process (the beacon's path).
+
+        ``Outcome(True)`` is a promise: the event is in the store (embedded) or in Redis (shared), so an
+        acknowledged event is never lost; anything that fails before that answers ``Outcome(False, ...)``.
+        """
+
+    def mark_seen(self, reader: str, article_id: int, kind: str, at: datetime) -> None:  # noqa: B027
+        """Note that ``reader`` saw the article, without counting it (its event was counted under
+        another key, e.g. before the browser had its id), so the dedupe window covers it too."""
+
+    def heal(self, scopes_of: ScopesOf | None = None, now: datetime | None = None) -> int:
+        """Rebuild the hot scores if their storage lost them since start-up; returns events replayed.
+
+        Called periodically by the web app. Embedded scores live in this process and cannot be lost
+        without losing the process, so the default does nothing.
+        """
+        return 0
 
     @abstractmethod
     def top(self, n: int, scope: int | None = None, now: float | None = None) -> list[tuple[int, float]]:

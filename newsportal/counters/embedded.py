@@ -8,6 +8,7 @@ rebuilt from the stored events of the last ten half-lives.
 
 from __future__ import annotations
 
+import logging
 import math
 import threading
 import time
@@ -17,17 +18,26 @@ from datetime import UTC, datetime, timedelta
 from sortedcontainers import SortedList
 
 from newsportal.counters.base import (
+    BOT,
     READER_EVENTS_PER_MINUTE,
+    READER_FLOOD,
     REBASE_EXPONENT,
+    REPEAT,
+    UNAVAILABLE,
+    UNKNOWN_KIND,
     WEIGHTS,
     Counters,
     Event,
+    Outcome,
     ScopesOf,
     growth,
 )
+from newsportal.counters.breadth import BreadthGuard, BreadthRule
 from newsportal.counters.gate import EventGate, is_bot
 from newsportal.store import Store
 from newsportal.timeutil import to_epoch
+
+log = logging.getLogger(__name__)
 
 
 class _Scope:
@@ -64,6 +74,7 @@ class EmbeddedCounters(Counters):
         half_life_hours: float = 6.0,
         dedupe_seconds: float = 1800.0,
         reader_events_per_minute: int = READER_EVENTS_PER_MINUTE,
+        breadth: BreadthRule | None = None,
     ):
         if half_life_hours <= 0:
             raise ValueError("half-life must be positive")
@@ -75,7 +86,9 @@ class EmbeddedCounters(Counters):
         self._rate: dict[tuple[str, int], int] = {}
         self._rate_minute = 0
         self._scopes: dict[int | None, _Scope] = {None: _Scope()}
+        self.breadth = BreadthGuard(breadth)
         self._pending: list[tuple[int, str, datetime]] = []
+        self._unscored: list[tuple[int, str, datetime]] = []  # counted, kept out of the scores
         self._live: dict[int, list[int]] = {}
         self._lock = threading.Lock()
 
@@ -88,18 +101,67 @@ class EmbeddedCounters(Counters):
         return out
 
     def _record_locked(self, ev: Event) -> bool:
-        if ev.kind not in WEIGHTS or is_bot(ev.user_agent):
+        if self._admit_locked(ev) is not None:
             return False
-        ts = to_epoch(ev.at)
-        if not self.gate.admit(ev.reader, ev.article_id, ev.kind, ts):
-            return False
-        if not self._within_rate(ev.reader, ts):
-            return False
-        self._score_locked(ev.article_id, WEIGHTS[ev.kind], ts, ev.scopes)
-        self._pending.append((ev.article_id, ev.kind, ev.at))
+        scored = self._score_event_locked(ev)
+        (self._pending if scored else self._unscored).append((ev.article_id, ev.kind, ev.at))
         live = self._live.setdefault(ev.article_id, [0, 0])
         live[0 if ev.kind == "view" else 1] += 1
         return True
+
+    def _admit_locked(self, ev: Event) -> str | None:
+        """None when the event counts, else why not (bot, repeat inside the window, reader flood)."""
+        if ev.kind not in WEIGHTS:
+            return UNKNOWN_KIND
+        if is_bot(ev.user_agent):
+            return BOT
+        ts = to_epoch(ev.at)
+        if not self.gate.admit(ev.reader, ev.article_id, ev.kind, ts):
+            return REPEAT
+        if not self._within_rate(ev.reader, ts):
+            return READER_FLOOD
+        return None
+
+    def _score_event_locked(self, ev: Event) -> bool:
+        """Add a counted event to the hot scores if the breadth rule lets it; returns whether it did."""
+        ts = to_epoch(ev.at)
+        if not self.breadth.scores(ev.article_id, ev.origin, ts):
+            return False
+        self._score_locked(ev.article_id, WEIGHTS[ev.kind], ts, ev.scopes)
+        return True
+
+    def record_durable(self, event: Event) -> Outcome:
+        """Admit, write to the store in this call, then score: an acknowledged event is on disk.
+
+        The write happens before the score so a failed write leaves no trace: the dedupe entry is taken
+        back and the reply says the event was not counted (a retry may then count it).
+        """
+        with self._lock:
+            reason = self._admit_locked(event)
+        if reason is not None:
+            return Outcome(False, reason)
+        ts = to_epoch(event.at)
+        with self._lock:
+            scored = self.breadth.scores(event.article_id, event.origin, ts)
+        row = (event.article_id, event.kind, event.at)
+        try:
+            if scored:
+                self.store.add_events([row])
+            else:
+                self.store.add_events([], unscored=[row])
+        except Exception:
+            log.exception("event for article %s not stored", event.article_id)
+            with self._lock:
+                self.gate.forget(event.reader, event.article_id, event.kind)
+            return Outcome(False, UNAVAILABLE)
+        if scored:
+            with self._lock:
+                self._score_locked(event.article_id, WEIGHTS[event.kind], ts, event.scopes)
+        return Outcome(True)
+
+    def mark_seen(self, reader: str, article_id: int, kind: str, at: datetime) -> None:
+        with self._lock:
+            self.gate.admit(reader, article_id, kind, to_epoch(at))
 
     def _within_rate(self, reader: str, ts: float) -> bool:
         minute = int(ts // 60)
@@ -147,21 +209,23 @@ class EmbeddedCounters(Counters):
     def flush(self) -> int:
         with self._lock:
             batch, self._pending = self._pending, []
+            unscored, self._unscored = self._unscored, []
             live, self._live = self._live, {}
         self._maybe_prune_events()
-        if not batch:
+        if not batch and not unscored:
             return 0
         try:
-            self.store.add_events(batch)
+            self.store.add_events(batch, unscored=unscored) if unscored else self.store.add_events(batch)
         except Exception:
             with self._lock:  # keep them for the next try; nothing is lost
                 self._pending = batch + self._pending
+                self._unscored = unscored + self._unscored
                 for aid, (v, s) in live.items():
                     cur = self._live.setdefault(aid, [0, 0])
                     cur[0] += v
                     cur[1] += s
             raise
-        return len(batch)
+        return len(batch) + len(unscored)
 
     def _maybe_prune_events(self) -> None:
         """Once an hour drop stored events older than ten half-lives: they weigh < 0.1% of a score."""

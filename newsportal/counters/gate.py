@@ -45,6 +45,10 @@ class EventGate:
             self._prune(now)
         return True
 
+    def forget(self, reader: str, article_id: int, kind: str) -> None:
+        """Take back an admission whose event could not be stored, so a retry is not a repeat."""
+        self._seen.pop((reader, article_id, kind), None)
+
     def _prune(self, now: float) -> None:
         cutoff = now - self.window
         self._seen = {k: t for k, t in self._seen.items() if t >= cutoff}

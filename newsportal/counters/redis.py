@@ -65,6 +65,7 @@ Redis Cluster. A dead Redis raises :class:`RedisUnavailable` after the socket ti
 from __future__ import annotations
 
 import functools
+import logging
 import math
 import os
 import socket
@@ -81,17 +82,25 @@ from redis.backoff import NoBackoff
 from redis.retry import Retry
 
 from newsportal.counters.base import (
+    BOT,
     READER_EVENTS_PER_MINUTE,
+    READER_FLOOD,
     REBASE_EXPONENT,
+    REPEAT,
+    UNAVAILABLE,
+    UNKNOWN_KIND,
     WEIGHTS,
     Counters,
     Event,
+    Outcome,
     ScopesOf,
 )
+from newsportal.counters.breadth import BreadthRule
 from newsportal.counters.gate import is_bot
 from newsportal.store import Store, StoredEvent
 from newsportal.timeutil import to_epoch
 
+log = logging.getLogger(__name__)
 #: Seconds after its last heartbeat at which a worker's unflushed counts stop counting (and are reaped).
 WORKER_TIMEOUT = 60.0
 #: Events per replay call when scores are rebuilt from the store.
@@ -183,17 +192,22 @@ local function score(aid, weight, at, scopes)
 end
 """
 
-# ARGV[5] dedupe window (s), [6] events per reader-minute, [7] seen TTL (s), [8] number of kinds k,
-# then k (kind, weight) pairs, then 5 per event: article, kind, reader, at, scopes ('3,17' or '').
-# Returns {flags, fresh}: one '1'/'0' per event, and 1 when this worker was not registered before.
+# ARGV[5] dedupe window (s), [6] events per reader-minute, [7] seen TTL (s), [8] breadth: distinct origins
+# needed, [9] scored events per origin, [10] breadth window (s), [11] number of kinds k, then k (kind,
+# weight) pairs, then 6 per event: article, kind, reader, at, scopes ('3,17' or ''), origin ('' = trusted).
+# Returns {flags, fresh}: one flag per event ('1' counted and scored, '2' counted but kept out of the scores
+# by the breadth rule, 'd' a repeat, 'r' a reader flood), and 1 when this worker was not registered before.
 _RECORD = _SCORING + r"""
 local WID = ARGV[2]
 local WINDOW = tonumber(ARGV[5])
 local CAP = tonumber(ARGV[6])
 local SEEN_TTL = tonumber(ARGV[7])
+local MINO = tonumber(ARGV[8])
+local OCAP = tonumber(ARGV[9])
+local OWIN = tonumber(ARGV[10])
 local W = {}
-local i = 9
-for _ = 1, tonumber(ARGV[8]) do
+local i = 12
+for _ = 1, tonumber(ARGV[11]) do
   W[ARGV[i]] = tonumber(ARGV[i + 1])
   i = i + 2
 end
@@ -213,11 +227,30 @@ local function prune_seen(skey, at)
   if #old > 0 then redis.call('HDEL', skey, unpack(old)) end
 end
 
+-- the breadth rule of counters/breadth.py: per article and window, origin -> events in a hash
+local function broad(aid, origin, at)
+  if origin == '' then return true end
+  local win = 0
+  if OWIN > 0 then win = math.floor(at / OWIN) end
+  local key = P .. 'br:' .. aid .. ':' .. string.format('%d', win)
+  local used = redis.call('HINCRBY', key, origin, 1)
+  if used == 1 then redis.call('EXPIRE', key, math.ceil(OWIN * 2) + 60) end
+  local breadth = redis.call('HLEN', key)
+  if breadth < MINO then
+    for _, o in ipairs(redis.call('HKEYS', P .. 'br:' .. aid .. ':' .. string.format('%d', win - 1))) do
+      if redis.call('HEXISTS', key, o) == 0 then breadth = breadth + 1 end
+      if breadth >= MINO then break end
+    end
+  end
+  return breadth >= MINO and used <= OCAP
+end
+
 while i <= #ARGV do
   local aid, kind, reader = ARGV[i], ARGV[i + 1], ARGV[i + 2]
   local at = tonumber(ARGV[i + 3])
   local field = aid .. ':' .. kind
   local ok = true
+  local why = 'd'
   if WINDOW > 0 then
     local skey = P .. 'seen:' .. reader
     local last = redis.call('HGET', skey, field)
@@ -236,16 +269,23 @@ while i <= #ARGV do
     local rkey = P .. 'rate:' .. reader .. ':' .. string.format('%d', math.floor(at / 60))
     local used = 1
     if not redis.call('SET', rkey, 1, 'EX', 120, 'NX') then used = redis.call('INCR', rkey) end
-    if used > CAP then ok = false end
+    if used > CAP then
+      ok = false
+      why = 'r'
+    end
   end
   if ok then
-    score(aid, W[kind], at, ARGV[i + 4])
+    if broad(aid, ARGV[i + 5], at) then
+      score(aid, W[kind], at, ARGV[i + 4])
+      out[#out + 1] = '1'
+    else
+      out[#out + 1] = '2'
+    end
     pending[field] = (pending[field] or 0) + 1
-    out[#out + 1] = '1'
   else
-    out[#out + 1] = '0'
+    out[#out + 1] = why
   end
-  i = i + 5
+  i = i + 6
 end
 apply()
 local pkey = P .. 'pending:' .. WID
@@ -366,6 +406,7 @@ class RedisCounters(Counters):
         half_life_hours: float = 6.0,
         dedupe_seconds: float = 1800.0,
         reader_events_per_minute: int = READER_EVENTS_PER_MINUTE,
+        breadth: BreadthRule | None = None,
         *,
         prefix: str = "np:",
         worker_timeout: float = WORKER_TIMEOUT,
@@ -378,6 +419,7 @@ class RedisCounters(Counters):
         self.half_life = half_life_hours * 3600.0
         self.dedupe_seconds = float(dedupe_seconds)
         self.reader_cap = int(reader_events_per_minute)
+        self.breadth = breadth or BreadthRule()
         self.prefix = prefix
         self.worker_timeout = float(worker_timeout)
         self.worker_id = f"{socket.gethostname()}:{os.getpid()}:{uuid.uuid4().hex[:8]}"
@@ -413,9 +455,13 @@ class RedisCounters(Counters):
             self.dedupe_seconds,
             self.reader_cap,
             max(1, math.ceil(self.dedupe_seconds)) + 60,
+            self.breadth.min_origins,
+            self.breadth.cap,
+            self.breadth.window,
             *weights,
         ]
-        self._pending: list[tuple[int, str, datetime]] = []  # counted, not yet in the store
+        self._pending: list[tuple[int, str, datetime]] = []  # counted and scored, not yet in the store
+        self._unscored: list[tuple[int, str, datetime]] = []  # counted, kept out of the scores, not stored
         self._live: dict[int, list[int]] = {}  # the same per article, [views, shares]: mirrors pending:{wid}
         self._registered = False  # this worker has put itself in the workers set before
         self._dirty = False  # pending:{wid} may differ from self._live (a call failed half-way)
@@ -445,14 +491,23 @@ class RedisCounters(Counters):
 
     # -- ingest ------------------------------------------------------------------------------------------
     def record_many(self, events: Sequence[Event]) -> list[bool]:
-        out = [False] * len(events)
+        return [why is None for why in self._record_detail(events)]
+
+    def _record_detail(self, events: Sequence[Event]) -> list[str | None]:
+        """Per event None when counted, else why not; raises :class:`RedisUnavailable`."""
+        out: list[str | None] = [None] * len(events)
         args = list(self._header)
         sent: list[int] = []
         for idx, ev in enumerate(events):
-            if ev.kind not in WEIGHTS or is_bot(ev.user_agent):
+            if ev.kind not in WEIGHTS:
+                out[idx] = UNKNOWN_KIND
+                continue
+            if is_bot(ev.user_agent):
+                out[idx] = BOT
                 continue
             sent.append(idx)
-            args += (ev.article_id, ev.kind, ev.reader, to_epoch(ev.at), _scopes_arg(tuple(ev.scopes)))
+            args += (ev.article_id, ev.kind, ev.reader, to_epoch(ev.at), _scopes_arg(tuple(ev.scopes)),
+                     ev.origin)
         if not sent:
             return out
         with self._lock:
@@ -463,19 +518,49 @@ class RedisCounters(Counters):
                 self._dirty = True  # the script may have run; the next flush re-syncs pending:{wid}
                 raise
             for flag, idx in zip(flags, sent, strict=True):
-                if flag == 49:  # b"1"
+                if flag in (49, 50):  # b"1" scored, b"2" counted only
                     ev = events[idx]
-                    out[idx] = True
-                    self._pending.append((ev.article_id, ev.kind, ev.at))
+                    row = (ev.article_id, ev.kind, ev.at)
+                    (self._pending if flag == 49 else self._unscored).append(row)
                     live = self._live.get(ev.article_id)
                     if live is None:
                         live = self._live[ev.article_id] = [0, 0]
                     live[0 if ev.kind == "view" else 1] += 1
+                else:
+                    out[idx] = READER_FLOOD if flag == 114 else REPEAT  # b"r", b"d"
             if fresh and self._registered:
                 # Reaped while holding unflushed events: the hash only has this batch, publish the rest.
                 self._sync_locked()
             self._registered = True
         return out
+
+    def record_durable(self, event: Event) -> Outcome:
+        """Counted once the Lua call succeeded (Redis holds it); then written through to the store at once.
+
+        The write-through is best effort: if the database fails the event stays buffered for the flush
+        loop, and the reply still says counted, because it is (a retry would only be refused as a repeat).
+        """
+        try:
+            why = self._record_detail([event])[0]
+        except RedisUnavailable:
+            return Outcome(False, UNAVAILABLE)
+        if why is not None:
+            return Outcome(False, why)
+        try:
+            self.flush()
+        except Exception:  # buffered, retried by the flush loop
+            log.warning("write-through of a counted event failed; it stays buffered", exc_info=True)
+        return Outcome(True)
+
+    def mark_seen(self, reader: str, article_id: int, kind: str, at: datetime) -> None:
+        if self.dedupe_seconds <= 0:
+            return
+        key = f"{self.prefix}seen:{reader}"
+        with self._redis("mark_seen"):
+            pipe = self._r.pipeline(transaction=False)
+            pipe.hset(key, f"{article_id}:{kind}", repr(to_epoch(at)))
+            pipe.expire(key, max(1, math.ceil(self.dedupe_seconds)) + 60)
+            pipe.execute()
 
     # -- reads -------------------------------------------------------------------------------------------
     def _key(self, scope: int | None) -> str:
@@ -502,17 +587,19 @@ class RedisCounters(Counters):
     def flush(self) -> int:
         with self._lock:
             batch, self._pending = self._pending, []
+            unscored, self._unscored = self._unscored, []
         failure: Exception | None = None
-        if batch:
+        if batch or unscored:
             try:
-                self.store.add_events(batch)
+                self.store.add_events(batch, unscored=unscored) if unscored else self.store.add_events(batch)
             except Exception as exc:
                 failure = exc
                 with self._lock:  # keep them for the next try; nothing is lost
                     self._pending = batch + self._pending
+                    self._unscored = unscored + self._unscored
             else:
                 with self._lock:
-                    for aid, kind, _ in batch:
+                    for aid, kind, _ in (*batch, *unscored):
                         live = self._live[aid]
                         live[0 if kind == "view" else 1] -= 1
                         if live == [0, 0]:
@@ -528,25 +615,37 @@ class RedisCounters(Counters):
                         raise
         if failure is not None:
             raise failure
-        return len(batch)
+        return len(batch) + len(unscored)
 
     def load(self, now: datetime | None = None, scopes_of: ScopesOf | None = None) -> int:
         """Nothing to do while Redis holds the scores; rebuild them from the store if Redis lost them."""
-        with self._redis("load"):
-            if self._r.exists(self._key(None)):
+        return self.heal(scopes_of, now)
+
+    def heal(self, scopes_of: ScopesOf | None = None, now: datetime | None = None) -> int:
+        """Rebuild the scores from the store when the ``built`` marker is gone (Redis lost its data).
+
+        The marker, not the global set, is the test: after a flush new events recreate the sets within
+        seconds, and those partial sets must not pass for complete ones. Cheap enough (one EXISTS) for the
+        web app to call every few seconds; one worker rebuilds under a lock.
+        """
+        marker = f"{self.prefix}built"
+        with self._redis("heal"):
+            if self._r.exists(marker):
                 return 0
         now = now or datetime.now(UTC).replace(tzinfo=None)
-        events = self.store.events_since(now - timedelta(seconds=self.half_life * 10))
-        if not events:
-            return 0
         lock, token = f"{self.prefix}rebuild", uuid.uuid4().hex
-        with self._redis("load"):
+        with self._redis("heal"):
             if not self._r.set(lock, token, nx=True, ex=600):
                 return 0  # another worker is rebuilding
             try:
-                if self._r.exists(self._key(None)):
+                if self._r.exists(marker):
                     return 0  # rebuilt by a worker that held the lock just before us
-                return self._replay_events(events, scopes_of)
+                events = self.store.events_since(now - timedelta(seconds=self.half_life * 10))
+                keys = [k for k in self._r.smembers(f"{self.prefix}hot:keys")]
+                self._r.delete(*keys, self._key(None), f"{self.prefix}t0", f"{self.prefix}hot:keys")
+                replayed = self._replay_events(events, scopes_of) if events else 0
+                self._r.set(marker, str(time.time()))
+                return replayed
             finally:
                 self._unlock(args=[lock, token])
 

@@ -6,6 +6,8 @@ body of 400,000 characters is far beyond any news article yet small enough to sa
 
 from __future__ import annotations
 
+from datetime import datetime, timedelta
+
 MAX_TITLE = 120
 MAX_SUMMARY = 500
 MAX_BYLINE = 200
@@ -20,3 +22,21 @@ MAX_SOURCE_KEY = 64
 MAX_PARAGRAPHS = 2000
 #: The summary made from the first line of the body when none is given.
 AUTO_SUMMARY_CHARS = 120
+
+#: The earliest publication date accepted: older dates are typos or broken feeds, not news archives.
+EARLIEST_PUBLISHED = datetime(1990, 1, 1)
+#: How far ahead of this server's clock a ``published_at`` may be without being a scheduled publication:
+#: partner clocks drift, but an article dated tomorrow would sit on top of every "latest" list until then.
+PUBLISHED_AT_SKEW = timedelta(minutes=5)
+
+
+def published_at_problem(value: datetime, now: datetime, *, scheduled: bool = False) -> str | None:
+    """Why ``value`` (naive UTC) cannot be an article's publication time, or None when it can.
+
+    Future dates are the scheduler's business (``scheduled=True`` on its path), never a submitter's.
+    """
+    if value < EARLIEST_PUBLISHED:
+        return f"must not be before {EARLIEST_PUBLISHED:%Y-%m-%d}"
+    if not scheduled and value > now + PUBLISHED_AT_SKEW:
+        return "must not be in the future (schedule the publication instead)"
+    return None

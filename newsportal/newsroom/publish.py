@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
 from dataclasses import replace
+from datetime import datetime
 from typing import TYPE_CHECKING, Protocol
 
 from newsportal.domain import Article, ArticleDraft, ArticleStatus, Source
@@ -22,9 +23,11 @@ from newsportal.domain.limits import (
     MAX_TAG,
     MAX_TAGS,
     MAX_TITLE,
+    published_at_problem,
 )
 from newsportal.store import NotFound, Store
 from newsportal.text import BodyTooLarge, html_to_text, sanitize_html
+from newsportal.timeutil import utcnow
 
 if TYPE_CHECKING:
     from newsportal.newsroom.tail import PublishTail
@@ -70,8 +73,12 @@ def _clean_list(field: str, values: Iterable[object], limit: int, item_limit: in
     return tuple(out)
 
 
-def prepare(portal: Desk, draft: ArticleDraft) -> tuple[ArticleDraft, int, int]:
-    """Check and normalise a draft; returns the cleaned draft with its channel and source ids."""
+def prepare(portal: Desk, draft: ArticleDraft, *, scheduled: bool = False,
+            now: datetime | None = None) -> tuple[ArticleDraft, int, int]:
+    """Check and normalise a draft; returns the cleaned draft with its channel and source ids.
+
+    ``scheduled`` is set only by the scheduler's path: it alone may carry a ``published_at`` in the future.
+    """
     title = (draft.title or "").strip()
     if not title:
         raise ValidationError("title", "must not be empty")
@@ -96,6 +103,10 @@ def prepare(portal: Desk, draft: ArticleDraft) -> tuple[ArticleDraft, int, int]:
     byline = (draft.byline or "").strip()
     if len(byline) > MAX_BYLINE:
         raise ValidationError("byline", f"at most {MAX_BYLINE} characters")
+    if draft.published_at is not None:
+        problem = published_at_problem(draft.published_at, now or utcnow(), scheduled=scheduled)
+        if problem:
+            raise ValidationError("published_at", problem)
     if draft.external_id is not None and not (0 < len(draft.external_id) <= MAX_EXTERNAL_ID):
         raise ValidationError("external_id", f"must be 1 to {MAX_EXTERNAL_ID} characters")
     cleaned = replace(
@@ -135,13 +146,15 @@ def save_article(
     actor: str,
     article_id: int | None = None,
     publish_now: bool = False,
+    scheduled: bool = False,
+    now: datetime | None = None,
 ) -> tuple[Article, bool]:
     """Create or update an article; returns it and whether anything was written.
 
     With ``article_id`` the article is updated; otherwise an existing article with the same external id is
     updated, and only then a new one created.
     """
-    cleaned, channel_id, source_id = prepare(portal, draft)
+    cleaned, channel_id, source_id = prepare(portal, draft, scheduled=scheduled, now=now)
     store = portal.store
     existing: Article | None = None
     if article_id is not None:
@@ -187,6 +200,11 @@ def withdraw(portal: Desk, article_id: int) -> Article:
 def to_review(portal: Desk, article_id: int) -> Article:
     """Put an article in the review queue (待审): an untrusted partner's new story waits for an editor."""
     return _set_status(portal, article_id, ArticleStatus.REVIEW)
+
+
+def to_draft(portal: Desk, article_id: int) -> Article:
+    """Back to draft (returned to its author, or reopened after a withdrawal); readers no longer see it."""
+    return _set_status(portal, article_id, ArticleStatus.DRAFT)
 
 
 def _set_status(portal: Desk, article_id: int, status: ArticleStatus) -> Article:

@@ -11,7 +11,7 @@ from datetime import datetime
 
 from newsportal.domain import Source
 from newsportal.recommend.catalog import Catalog, Entry
-from newsportal.recommend.quality import Quality, assess
+from newsportal.recommend.quality import FLOOR, Quality, assess
 from newsportal.store import Store
 from newsportal.store.rows import CatalogRow
 from newsportal.timeutil import to_epoch
@@ -46,19 +46,50 @@ class SourceBook:
         source = self.by_id.get(source_id)
         return source.trust if source else DEFAULT_TRUST
 
-    def quality(self, title: str, source_id: int) -> Quality:
-        return assess(title, self.trust(source_id))
+    def quality(self, title: str, source_id: int, body: str = "") -> Quality:
+        """Title and body judged together (the body rules catch engagement bait), scaled by trust."""
+        return assess(title, self.trust(source_id), body)
 
     def entry(self, channel_id: int, story_id: int, published: datetime | None, source_id: int,
-              title: str) -> Entry:
-        """The catalogue entry of a published article (its quality folds in the source's trust)."""
-        quality = self.quality(title, source_id).score
-        return Entry(channel_id, story_id, to_epoch(published), source_id, quality)
+              title: str, body: str = "", base: tuple[float, bool] | None = None) -> Entry:
+        """The catalogue entry of a published article (its quality folds in the source's trust).
+
+        ``base`` is the article's trust-free quality and clickbait flag when already known (kept beside its
+        vector, see :mod:`newsportal.recommend.vectors`), so start-up and trust changes need not re-read
+        bodies; otherwise the title (and body, if given) are assessed now.
+        """
+        if base is None:
+            base = base_quality(title, body)
+        score = scale_quality(base[0], self.trust(source_id))
+        return Entry(channel_id, story_id, to_epoch(published), source_id, score, base[0], base[1])
 
     def put_row(self, catalog: Catalog, row: CatalogRow) -> None:
-        """Enter one published article's row into the catalogue (an unclustered one is its own story)."""
+        """Enter one published article's row into the catalogue (an unclustered one is its own story).
+
+        The row has no body: an entry already in the catalogue keeps the body-aware quality it has (a trust
+        change; edits go through the publish tail, which assesses the new title and body).
+        """
         story = row.story_id or row.id
-        catalog.put(row.id, self.entry(row.channel_id, story, row.published_at, row.source_id, row.title))
+        old = catalog.get(row.id)
+        base = (old.base_quality, old.clickbait) if old is not None else None
+        catalog.put(row.id, self.entry(row.channel_id, story, row.published_at, row.source_id, row.title,
+                                       base=base))
+
+
+def base_quality(title: str, body: str = "") -> tuple[float, bool]:
+    """An article's quality at full source trust, and whether it is clickbait."""
+    q = assess(title, 1.0, body)
+    return q.score, q.clickbait
+
+
+def scale_quality(base: float, trust: float) -> float:
+    """The quality at a given trust from the quality at full trust.
+
+    ``assess`` scores ``max(FLOOR, factor × c)`` with ``factor = 0.5 + 0.5 × trust`` (flagged) or
+    ``factor × c`` (sober), so at trust 1 it gives ``max(FLOOR, c)``, and ``max(FLOOR, factor × base)`` is
+    exactly the score at any trust (tests check this against ``assess``).
+    """
+    return round(max(FLOOR, (0.5 + 0.5 * trust) * base), 4)
 
 
 def reload_sources(store: Store, book: SourceBook, catalog: Catalog) -> set[int]:

@@ -14,7 +14,8 @@ from datetime import timedelta
 from newsportal.newsroom.sources import SourceBook
 from newsportal.newsroom.tail import PublishTail
 from newsportal.recommend.catalog import Catalog
-from newsportal.recommend.stories import StoryClusterer, fingerprint
+from newsportal.recommend.stories import StoryClusterer
+from newsportal.recommend.story_match import fingerprints
 from newsportal.search import TextIndex
 from newsportal.store import Store
 from newsportal.timeutil import utcnow
@@ -22,6 +23,7 @@ from newsportal.timeutil import utcnow
 log = logging.getLogger(__name__)
 
 Progress = Callable[[int], None]
+BULK_LOAD = 10_000  # articles read from the store per bulk-clustering round
 
 
 def load_catalogue(store: Store, sources: SourceBook, catalog: Catalog) -> None:
@@ -47,22 +49,24 @@ def sync_index(store: Store, index: TextIndex, catalog: Catalog, progress: Progr
 
 def load_stories(store: Store, stories: StoryClusterer, catalog: Catalog, tail: PublishTail,
                  progress: Progress | None = None) -> None:
-    """Fill the clustering window with recent articles; cluster any article that has no story yet."""
+    """Fill the clustering window with recent articles; cluster any article that has no story yet.
+
+    Unclustered articles (a bulk load, older data) are clustered in bulk, oldest first: bulk MinHash,
+    corpus statistics read once per batch, story ids written in one statement per batch — the same
+    stories as one-at-a-time clustering on publish, minutes instead of tens of minutes at 100,000.
+    """
     since = utcnow() - timedelta(seconds=stories.window)
     unclustered = store.catalog_rows_without_story()
-    for doc in store.recent_index_docs(since):
-        if doc.story_id is not None:
-            stories.add(doc.id, fingerprint(doc), doc.story_id)
+    recent = [doc for doc in store.recent_index_docs(since) if doc.story_id is not None]
+    for doc, fp in zip(recent, fingerprints(recent), strict=True):
+        stories.add(doc.id, fp, doc.story_id)  # type: ignore[arg-type]  # filtered above
     if not unclustered:
         return
     log.info("clustering %d articles into stories", len(unclustered))
-    for start in range(0, len(unclustered), 1000):
-        for doc in store.index_docs_by_ids(unclustered[start:start + 1000]):
-            tail.cluster(doc)
-            if progress:
-                progress(1)
-        if stories:
-            last = catalog.get(unclustered[min(len(unclustered), start + 1000) - 1])
-            if last is not None:
-                stories.expire(last.published)
+    for start in range(0, len(unclustered), BULK_LOAD):
+        docs = store.index_docs_by_ids(unclustered[start:start + BULK_LOAD])
+        assigned = stories.cluster_bulk(docs, tail.index.doc_freqs, progress)
+        store.set_stories(assigned)
+        for article_id, story in assigned.items():
+            catalog.set_story(article_id, story)
     stories.expire(time.time())

@@ -1,7 +1,8 @@
 """The tail of the publish flow in one place: after a write reaches the store, bring derived views in line.
 
     article_saved(article, previous)
-      published → index_doc → cluster (story id, persisted) → index.upsert → catalogue entry
+      published → index_doc → cluster (story id, persisted) → quality of title and body → catalogue entry
+                → sentence vector (embedded once, kept in memory and in the side file) → index.upsert
       otherwise → index.delete, story window, catalogue, hot lists (forget) → re-lead its story
       → ledger.note (so cross-process sync skips this process's own write)
       → signals.article_saved(ArticleSaved(article, previous))  (page cache purge and later listeners)
@@ -20,9 +21,10 @@ from newsportal.counters import Counters
 from newsportal.domain import Article, ArticleStatus
 from newsportal.domain.channels import ChannelTree
 from newsportal.newsroom.signals import ArticleSaved, PublishSignals
-from newsportal.newsroom.sources import SourceBook
+from newsportal.newsroom.sources import SourceBook, base_quality
 from newsportal.recommend.catalog import Catalog
 from newsportal.recommend.stories import StoryClusterer
+from newsportal.recommend.vectors import ArticleVectors
 from newsportal.search import IndexDoc, TextIndex
 from newsportal.store import Store
 
@@ -58,7 +60,7 @@ class PublishTail:
 
     def __init__(self, store: Store, index: TextIndex, catalog: Catalog, stories: StoryClusterer,
                  counters: Counters, channels: ChannelTree, sources: SourceBook, signals: PublishSignals,
-                 ledger: WriteLedger):
+                 ledger: WriteLedger, vectors: ArticleVectors | None = None):
         self.store = store
         self.index = index
         self.catalog = catalog
@@ -68,6 +70,7 @@ class PublishTail:
         self.sources = sources
         self.signals = signals
         self.ledger = ledger
+        self.vectors = vectors
 
     def article_saved(self, article: Article, previous: Article | None = None) -> None:
         """Bring story, index and catalogue in line with one written article, then fire ``article_saved``."""
@@ -91,8 +94,11 @@ class PublishTail:
         if story != doc.story_id:
             self.store.set_story(doc.id, story)
         self.stories.add(doc.id, fp, story)
+        base = base_quality(doc.title, doc.text)  # the body rules (calls to like and share, no text) apply
         self.catalog.put(doc.id, self.sources.entry(doc.channel_id, story, doc.published_at, doc.source_id,
-                                                    doc.title))
+                                                    doc.title, base=base))
+        if self.vectors is not None:
+            self.vectors.add_articles([(doc.id, doc.title, doc.text, base)])
         return story
 
     def unpublish(self, article: Article) -> None:
@@ -111,4 +117,6 @@ class PublishTail:
         self.index.delete(article_id)
         self.stories.remove(article_id)
         self.catalog.drop(article_id)
+        if self.vectors is not None:
+            self.vectors.drop(article_id)
         self.counters.forget(article_id, self.channels.scopes(channel_id))

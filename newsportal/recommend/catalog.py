@@ -17,7 +17,9 @@ class Entry:
     story_id: int  # the article's own id when it is not part of a multi-source story
     published: float  # epoch seconds
     source_id: int
-    quality: float = 1.0
+    quality: float = 1.0  # ranking weight: clickbait and source trust folded in (never 0: demote, not hide)
+    base_quality: float = 1.0  # the same at full source trust, so a trust change needs no re-assessment
+    clickbait: bool = False  # the quality model flagged title or body
 
 
 class Catalog:

@@ -1,10 +1,17 @@
-"""相关推荐: BM25 more-like-this on the article's own words, blended with channel, tags and recency.
+"""相关推荐: BM25 more-like-this blended with sentence-embedding similarity, quality-weighted.
 
-Candidates come from the search index (tantivy BM25 over the article's signature terms, title matches and
-shared tags boosted). Their scores are normalised and blended: the same channel (or the same top channel)
-lifts a candidate, a large time gap lowers it. The article's own story cluster is excluded (a reworded copy is
-not a recommendation) and each story appears once. Publishing or editing one article updates only its own
-index entry; nothing is rebuilt.
+Shared words alone mislead: a volcano report and a football-pitch story both say 北京, so BM25 links them.
+Candidates therefore come from two places, the search index (BM25 over the article's signature terms, title
+matches and shared tags boosted) and the article vectors (nearest neighbours by meaning among recent
+articles, :mod:`newsportal.recommend.vectors`), and each is scored by a blend of both:
+
+    score = (W_BM25 × bm25 / best bm25 + W_MEANING × meaning) × channel × recency × quality
+
+where ``meaning`` rescales the cosine similarity from [SIM_FLOOR, 1] to [0, 1]. A candidate the embedding
+does not vouch for (cosine below AGREE) must have a strong BM25 match, so one common shared word cannot
+carry it. Quality (clickbait, source trust) multiplies last, so a flagged article ranks below every sober
+one of the same relevance. The article's own story is excluded (a reworded copy is not a recommendation) and
+each story appears once. Without vectors (none yet for an article) the engine falls back to BM25 alone.
 """
 
 from __future__ import annotations
@@ -12,47 +19,98 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from newsportal.recommend.catalog import Catalog, one_per_story
+from newsportal.recommend.vectors import ArticleVectors
 from newsportal.search import TextIndex
 
-SAME_CHANNEL = 1.25
-SAME_TOP_CHANNEL = 1.1
-RECENCY_DAYS = 14.0
-CANDIDATES = 60
+# Tuned on the development half of bench/eval (never on held-out): meaning carries most of the weight, and
+# recency only mildly (follow-ups and earlier events of one subject are months apart and still wanted).
+SAME_CHANNEL = 1.1
+SAME_TOP_CHANNEL = 1.05
+RECENCY_DAYS = 365.0
+CANDIDATES = 40  # BM25 candidates
+NEIGHBOURS = 40  # embedding candidates
+W_BM25 = 0.3
+W_MEANING = 0.7
+SIM_FLOOR = 0.2  # cosine at or below which two articles share nothing of note
+AGREE = 0.4  # cosine from which the embedding vouches for a candidate
+COPY_COS = 0.85  # from here two texts read as one story told twice (dev: copies' median cosine 0.82)
+STRONG_BM25 = 0.35  # share of the article's own BM25 match needed when the embedding does not vouch
 
 
 class RelatedEngine:
-    def __init__(self, index: TextIndex, catalog: Catalog, top_channel_of: Callable[[int], int | None]):
+    def __init__(self, index: TextIndex, catalog: Catalog, top_channel_of: Callable[[int], int | None],
+                 vectors: ArticleVectors | None = None):
         self.index = index
         self.catalog = catalog
         self.top_channel_of = top_channel_of
+        self.vectors = vectors
 
     def related(self, article_id: int, n: int = 8) -> list[tuple[int, float]]:
+        """(article id, score), best first, one per story, the article's own story excluded."""
         entry = self.catalog.get(article_id)
-        sig = self.index.signature(article_id) if entry is not None else None
-        if entry is None or sig is None or n <= 0:
+        if entry is None or n <= 0:
             return []
-        terms, tags = sig
-        hits = self.index.more_like(terms, max(CANDIDATES, n * 5), tags=tags)
+        sig = self.index.signature(article_id)
+        vec = self.vectors.get(article_id) if self.vectors is not None else None
+        if sig is None and vec is None:
+            return []
         own_story = self.catalog.story_members(entry.story_id) | {article_id}
-        hits = [(aid, s) for aid, s in hits if aid not in own_story and aid in self.catalog]
-        if not hits:
-            return []
-        top = hits[0][1] if hits[0][1] > 0 else 1.0
+        bm25: dict[int, float] = {}
+        if sig is not None:
+            raw = self.index.more_like(sig[0], max(CANDIDATES, n * 4), tags=sig[1])
+            # Scaled by the article's match with itself, so "one shared word" stays small however few
+            # candidates there are (the best remaining hit is not automatically 1.0).
+            own = next((s for aid, s in raw if aid == article_id), 0.0)
+            hits = [(aid, s) for aid, s in raw if aid not in own_story and aid in self.catalog]
+            top = own if own > 0 else (hits[0][1] if hits and hits[0][1] > 0 else 1.0)
+            bm25 = {aid: min(1.0, s / top) for aid, s in hits}
+        meaning: dict[int, float] = {}
+        if vec is not None and self.vectors is not None:
+            near = [a for a, _ in self.vectors.nearest(vec, NEIGHBOURS + len(own_story))
+                    if a not in own_story and a in self.catalog]
+            pool = list(dict.fromkeys([*bm25, *near]))
+            sims = self.vectors.similarities(vec, pool)
+            meaning = {aid: float(s) for aid, s in zip(pool, sims, strict=True)}
         my_top = self.top_channel_of(entry.channel_id)
         ranked = []
-        for aid, score in hits:
+        for aid in dict.fromkeys([*bm25, *meaning]):
             other = self.catalog[aid]
-            blended = score / top
+            lexical = bm25.get(aid, 0.0)
+            if meaning:
+                cos = meaning.get(aid, 0.0)
+                if cos < AGREE and lexical < STRONG_BM25:
+                    continue  # a few shared words the meaning does not back (北京, 十天, 卫星)
+                score = W_BM25 * lexical + W_MEANING * max(0.0, (cos - SIM_FLOOR) / (1.0 - SIM_FLOOR))
+            else:
+                score = lexical
             if other.channel_id == entry.channel_id:
-                blended *= SAME_CHANNEL
+                score *= SAME_CHANNEL
             elif my_top is not None and self.top_channel_of(other.channel_id) == my_top:
-                blended *= SAME_TOP_CHANNEL
+                score *= SAME_TOP_CHANNEL
             gap_days = abs(other.published - entry.published) / 86400.0
-            blended /= 1.0 + gap_days / RECENCY_DAYS
-            ranked.append((aid, blended))
+            score /= 1.0 + gap_days / RECENCY_DAYS
+            ranked.append((aid, score * other.quality))
         ranked.sort(key=lambda kv: (-kv[1], -kv[0]))
         keep = set(one_per_story([aid for aid, _ in ranked], self.catalog))
-        return [(aid, s) for aid, s in ranked if aid in keep][:n]
+        ranked = [(aid, s) for aid, s in ranked if aid in keep]
+        if vec is not None and self.vectors is not None:
+            ranked = self._drop_near_copies(vec, ranked, n)
+        return ranked[:n]
+
+    def _drop_near_copies(self, vec, ranked: list[tuple[int, float]], n: int) -> list[tuple[int, float]]:
+        """Skip what reads as a copy of the article or of a pick made (a copy the clustering missed)."""
+        kept: list[tuple[int, float]] = []
+        kept_vecs = [vec]
+        for aid, score in ranked:
+            other = self.vectors.get(aid) if self.vectors is not None else None
+            if other is not None and max(float(v @ other) for v in kept_vecs) >= COPY_COS:
+                continue
+            kept.append((aid, score))
+            if other is not None:
+                kept_vecs.append(other)
+            if len(kept) >= n:
+                break
+        return kept
 
     def baseline(self, article_id: int, n: int = 8) -> list[tuple[int, float]]:
         """Plain BM25 more-like-this on the body, only the article itself excluded (the eval's yardstick)."""

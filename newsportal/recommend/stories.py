@@ -1,145 +1,92 @@
 """Story clustering: syndicated copies of one event, reworded by different sources, become one story.
 
-Candidates come from MinHash-LSH (datasketch) over each article's set of rjieba tokens, among articles
-published within a few days of each other (copies of a news story appear within hours; the window keeps
-memory bounded). Reworded copies share only part of their words, so the LSH threshold is low and every
-candidate is then verified on what rewording keeps: the *rare* words (names, places, terms; weighted by idf)
-and the *figures* (a copy repeats the event's numbers). Thresholds were set on the hand-written demo stories
-and are checked by ``bench/recommend_eval.py`` on the synthetic corpus.
+The window holds the fingerprints of articles published within a few days of each other (copies of a news
+story appear within hours; the window keeps memory bounded), with two inverted lists: word → articles and
+figure → articles. A new article's candidates are the window articles that share at least three of its
+words that are rare *in the window* (held by at most ``MAX_POSTING`` articles: the names, places and terms
+a copy must keep) or two of its figures. Only short lists are walked, so a candidate search stays cheap
+however many stock phrases the window shares — MinHash-LSH at the low threshold reworded briefs need
+returned nearly the whole window on templated text, and still missed some briefs. Every candidate is then
+verified by ``story_match.same_story``.
+
+Two entry points share one placement rule, so they give the same stories:
+
+- ``assign`` + ``add``: one article as it is published (corpus statistics fetched for it and its
+  candidates only);
+- ``cluster_bulk``: many articles at once, oldest first (first start after a bulk load): statistics read
+  once per batch, the window expired as publication time moves on, no per-article store round trips.
 """
 
 from __future__ import annotations
 
-import re
 import threading
-from dataclasses import dataclass
+from collections.abc import Callable, Iterable, Sequence
 
-from datasketch import MinHash, MinHashLSH
-
-from newsportal.search.bm25 import idf as bm25_idf
+from newsportal.recommend.story_match import (
+    Fingerprint,
+    fingerprint,
+    fingerprints,
+    quick_reject,
+    same_story,
+)
 from newsportal.search.docs import IndexDoc
-from newsportal.text import tokenize
 from newsportal.timeutil import to_epoch
 
-NUM_PERM = 128
-LSH_THRESHOLD = 0.1
+__all__ = ["StoryClusterer", "fingerprint", "same_story", "WINDOW_HOURS", "DocFreqs"]
+
 WINDOW_HOURS = 72.0
-NEAR_DUPLICATE = 0.5  # weighted Jaccard above which two texts are copies of one another
-MIN_FIGURES = 0.6  # share of the shorter report's figures found in the other, at least
-MIN_FIGURES_OF_LONGER = 0.25  # …and of the longer report's (chance overlaps of small numbers stay out)
-MIN_WORDS_WITH_FIGURES = 0.28  # idf-weighted share of the shorter report's words, when the figures agree
-MIN_WORDS_ALL_FIGURES = 0.2  # …when all of the shorter report's figures (four or more) recur
-MIN_WORDS_WITHOUT_FIGURES = 0.6  # …and when there are too few figures to compare
-MIN_OVERLAP_WITHOUT_FIGURES = 0.35
-MIN_SHARED_TOKENS_SHARE = 0.2  # plain token overlap below which a candidate is not even weighed
-_NUMBER = re.compile(r"\d+(?:\.\d+)?")
-_TRIVIAL_NUMBERS = {"1", "2", "3", "4", "5", "10", "2025", "2026", "2027"}
+BULK_BATCH = 2000
+MAX_POSTING = 100  # a word (or figure) held by more window articles than this is not looked up
+MIN_SHARED_WORDS = 3  # a candidate shares at least this many of the looked-up words…
+MIN_SHARED_FIGURES = 2  # …or this many figures
 
-
-@dataclass(slots=True)
-class Fingerprint:
-    tokens: frozenset[str]
-    numbers: frozenset[str]
-    minhash: MinHash
-    published: float
-
-
-def fingerprint(doc: IndexDoc) -> Fingerprint:
-    text = f"{doc.title}\n{doc.text}"
-    tokens = frozenset(t for t in tokenize(text) if len(t) > 1)
-    numbers = frozenset(n for n in _NUMBER.findall(text) if n not in _TRIVIAL_NUMBERS)
-    mh = MinHash(num_perm=NUM_PERM)
-    mh.update_batch([t.encode("utf-8") for t in tokens])
-    return Fingerprint(tokens, numbers, mh, to_epoch(doc.published_at))
-
-
-def same_story(a: Fingerprint, b: Fingerprint, df: dict[str, int], n_docs: int) -> float:
-    """A confidence in (0, 1] that two fingerprints report one event; 0 means no.
-
-    Words are weighted by BM25's idf, so words nearly every article uses (a region's name, a stock
-    phrase) count for almost nothing. Near-identical texts are one story unless their figures disagree.
-    Reworded reports must agree on most of their figures *and* share enough rare words; texts with too few
-    figures to compare must share a great deal of rare wording. Every rule errs towards keeping two reports
-    apart: a missed merge shows a story twice, a wrong merge hides a story.
-    """
-    if not a.tokens or not b.tokens:
-        return 0.0
-    fewest, most = sorted((len(a.numbers), len(b.numbers)))
-    shared_figures = len(a.numbers & b.numbers)
-    figures = shared_figures / fewest if fewest >= 2 else None
-    if figures is not None and figures < MIN_FIGURES:
-        return 0.0  # different figures: a different event, however similar the words
-
-    def idf(t: str) -> float:  # BM25's idf: near 0 for words in every article, positive for rare ones
-        return bm25_idf(df.get(t, 0), n_docs)
-
-    total_a, total_b = sum(idf(t) for t in a.tokens), sum(idf(t) for t in b.tokens)
-    shared = sum(idf(t) for t in a.tokens & b.tokens)
-    if min(total_a, total_b) <= 0:
-        return 0.0
-    contained = shared / min(total_a, total_b)  # a short report inside a long one
-    overlap = shared / (total_a + total_b - shared)  # weighted Jaccard
-    if overlap >= NEAR_DUPLICATE:
-        return overlap
-    if figures is not None:
-        enough = shared_figures >= 3 or shared_figures == fewest
-        # every figure of the shorter report, four or more of them, found in the longer: fewer words suffice
-        all_agree = figures == 1.0 and shared_figures >= 4
-        words_needed = MIN_WORDS_ALL_FIGURES if all_agree else MIN_WORDS_WITH_FIGURES
-        if enough and shared_figures / most >= MIN_FIGURES_OF_LONGER and contained >= words_needed:
-            return (contained + figures) / 2
-        return 0.0
-    enough = contained >= MIN_WORDS_WITHOUT_FIGURES and overlap >= MIN_OVERLAP_WITHOUT_FIGURES
-    return contained if enough else 0.0
-
-
-def _quick_reject(a: Fingerprint, b: Fingerprint) -> bool:
-    """Cheap set tests that rule most candidates out before any idf work."""
-    fewest = min(len(a.numbers), len(b.numbers))
-    if fewest >= 2 and len(a.numbers & b.numbers) / fewest < MIN_FIGURES:
-        return True
-    shared = len(a.tokens & b.tokens)
-    return shared < MIN_SHARED_TOKENS_SHARE * min(len(a.tokens), len(b.tokens))
+# ``doc_freqs(terms) -> (df, n_docs)``: the search index's document frequencies
+DocFreqs = Callable[[Iterable[str]], tuple[dict[str, int], int]]
 
 
 class StoryClusterer:
+    """The clustering window: fingerprints of recent articles, their inverted lists and their story ids."""
+
     def __init__(self, window_hours: float = WINDOW_HOURS):
         self.window = window_hours * 3600.0
-        self.lsh = MinHashLSH(threshold=LSH_THRESHOLD, num_perm=NUM_PERM)
         self._prints: dict[int, Fingerprint] = {}
         self._story: dict[int, int] = {}
+        self._by_word: dict[str, set[int]] = {}
         self._by_number: dict[str, set[int]] = {}
-        self._lock = threading.Lock()
+        self._lock = threading.RLock()
 
     def __len__(self) -> int:
         return len(self._prints)
 
-    def assign(self, doc: IndexDoc, doc_freqs) -> tuple[int, Fingerprint]:
-        """The story this article belongs to (another article's story, or its own id) and its fingerprint.
+    # -- placement ---------------------------------------------------------------------------------
+    def _candidates(self, article_id: int, fp: Fingerprint) -> list[tuple[int, Fingerprint]]:
+        counts: dict[int, int] = {}
+        for word in fp.tokens:
+            holders = self._by_word.get(word, ())
+            if len(holders) > MAX_POSTING:
+                continue  # a stock word of the window: finds nothing specific, costs a long walk
+            for other in holders:
+                counts[other] = counts.get(other, 0) + 1
+        found = {o for o, c in counts.items() if c >= MIN_SHARED_WORDS}
+        counts = {}
+        for number in fp.numbers:  # reports of one event repeat its figures: a second way in
+            holders = self._by_number.get(number, ())
+            if len(holders) > MAX_POSTING:
+                continue
+            for other in holders:
+                counts[other] = counts.get(other, 0) + 1
+        found |= {o for o, c in counts.items() if c >= MIN_SHARED_FIGURES}
+        found.discard(article_id)
+        return [
+            (c, self._prints[c]) for c in sorted(found)
+            if abs(self._prints[c].published - fp.published) <= self.window
+            and not quick_reject(fp, self._prints[c])
+        ]
 
-        ``doc_freqs(terms) -> (df, n_docs)`` supplies corpus statistics (the search index has them).
-        """
-        fp = fingerprint(doc)
-        with self._lock:
-            found = set(self.lsh.query(fp.minhash))
-            counts: dict[int, int] = {}
-            for number in fp.numbers:  # reports of one event repeat its figures: a second way in
-                for other in self._by_number.get(number, ()):
-                    counts[other] = counts.get(other, 0) + 1
-            found |= {o for o, c in counts.items() if c >= 2}
-            found.discard(doc.id)
-            candidates = [
-                (c, self._prints[c]) for c in found
-                if abs(self._prints[c].published - fp.published) <= self.window
-                and not _quick_reject(fp, self._prints[c])
-            ]
-        if not candidates:
-            return doc.id, fp
-        terms = set(fp.tokens)
-        for _, member_fp in candidates:
-            terms |= member_fp.tokens
-        df, n_docs = doc_freqs(terms)
-        best, best_score = doc.id, 0.0
+    def _place(self, article_id: int, fp: Fingerprint, candidates: list[tuple[int, Fingerprint]],
+               df: dict[str, int], n_docs: int) -> int:
+        """The story of the best verified candidate, or the article's own id."""
+        best, best_score = article_id, 0.0
         for c, member in candidates:
             score = same_story(fp, member, df, n_docs)
             if score <= best_score:
@@ -148,34 +95,84 @@ class StoryClusterer:
             lead = self._prints.get(story)
             # Join a story only if the article also matches the story's first report: matching any one
             # member would let stories grow by chains of look-alikes.
-            if lead is not None and story != c:
-                lead_df, lead_n = doc_freqs(lead.tokens - terms) if lead.tokens - terms else ({}, n_docs)
-                if same_story(fp, lead, {**df, **lead_df}, n_docs) <= 0:
-                    continue
+            if lead is not None and story != c and same_story(fp, lead, df, n_docs) <= 0:
+                continue
             best, best_score = story, score
-        return best, fp
+        return best
 
+    def assign(self, doc: IndexDoc, doc_freqs: DocFreqs) -> tuple[int, Fingerprint]:
+        """The story this article belongs to (another article's story, or its own id) and its fingerprint."""
+        fp = fingerprint(doc)
+        df, n_docs = doc_freqs(fp.tokens)
+        with self._lock:
+            candidates = self._candidates(doc.id, fp)
+            if not candidates:
+                return doc.id, fp
+            terms: set[str] = set()
+            for c, member in candidates:
+                terms |= member.tokens
+                lead = self._prints.get(self._story.get(c, c))
+                if lead is not None:
+                    terms |= lead.tokens
+            more, n_docs = doc_freqs(terms - fp.tokens)
+            return self._place(doc.id, fp, candidates, {**df, **more}, n_docs), fp
+
+    def cluster_bulk(self, docs: Sequence[IndexDoc], doc_freqs: DocFreqs,
+                     progress: Callable[[int], None] | None = None) -> dict[int, int]:
+        """Cluster many unclustered articles in publication order; returns {article id: story id}.
+
+        Each article joins the window as it is placed (so later ones can join it), and the window is
+        expired as publication time moves on. Corpus statistics are read once per batch of words not
+        seen yet, instead of twice per article. ``progress(1)`` is called per article.
+        """
+        ordered = sorted(docs, key=lambda d: (to_epoch(d.published_at), d.id))
+        df: dict[str, int] = {}
+        n_docs = 0
+        out: dict[int, int] = {}
+        for start in range(0, len(ordered), BULK_BATCH):
+            batch = ordered[start:start + BULK_BATCH]
+            prints = fingerprints(list(batch))
+            new_terms = {t for fp in prints for t in fp.tokens} - df.keys()
+            if new_terms or not n_docs:
+                more, n_docs = doc_freqs(new_terms)
+                df.update(dict.fromkeys(new_terms, 0))
+                df.update(more)
+            self.expire(prints[0].published)
+            with self._lock:
+                for doc, fp in zip(batch, prints, strict=True):
+                    story = self._place(doc.id, fp, self._candidates(doc.id, fp), df, n_docs)
+                    self._add_locked(doc.id, fp, story)
+                    out[doc.id] = story
+                    if progress:
+                        progress(1)
+        return out
+
+    # -- the window --------------------------------------------------------------------------------
     def add(self, article_id: int, fp: Fingerprint, story_id: int) -> None:
         with self._lock:
-            if article_id in self._prints:
-                self._forget_locked(article_id)
-            self._prints[article_id] = fp
-            self._story[article_id] = story_id
-            self.lsh.insert(article_id, fp.minhash)
-            for number in fp.numbers:
-                self._by_number.setdefault(number, set()).add(article_id)
+            self._add_locked(article_id, fp, story_id)
+
+    def _add_locked(self, article_id: int, fp: Fingerprint, story_id: int) -> None:
+        if article_id in self._prints:
+            self._forget_locked(article_id)
+        self._prints[article_id] = fp
+        self._story[article_id] = story_id
+        for word in fp.tokens:
+            self._by_word.setdefault(word, set()).add(article_id)
+        for number in fp.numbers:
+            self._by_number.setdefault(number, set()).add(article_id)
 
     def _forget_locked(self, article_id: int) -> None:
         fp = self._prints.pop(article_id, None)
         if fp is None:
             return
-        self.lsh.remove(article_id)
-        for number in fp.numbers:
-            holders = self._by_number.get(number)
-            if holders is not None:
-                holders.discard(article_id)
-                if not holders:
-                    del self._by_number[number]
+        for lists, keys in ((self._by_word, fp.tokens), (self._by_number, fp.numbers)):
+            for key in keys:
+                holders = lists.get(key)
+                if holders is not None:
+                    holders.discard(article_id)
+                    if not holders:
+                        del lists[key]
 
     def remove(self, article_id: int) -> None:
         with self._lock:
@@ -191,6 +188,7 @@ class StoryClusterer:
         """Forget fingerprints older than the window: they can no longer gain copies."""
         with self._lock:
             old = [a for a, fp in self._prints.items() if now - fp.published > self.window]
-        for a in old:
-            self.remove(a)
+            for a in old:
+                self._forget_locked(a)
+                self._story.pop(a, None)
         return len(old)

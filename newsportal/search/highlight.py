@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 
 from markupsafe import Markup, escape
 
@@ -28,6 +28,10 @@ _ENTITY = re.compile(r"&#?[0-9a-zA-Z]{1,31};")
 _SPACE = re.compile(r"\s+")
 _CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ud800-\udfff]")
 _ASCII_WORD = re.compile(r"[0-9a-z]")
+# characters whose NFKC + lower-case is exactly one character, whatever their neighbours
+_ONE_TO_ONE = re.compile(
+    "[\x20-\x7e\u4e00-\u9fff\uff01-\uff5e\u3001\u3002\u3008-\u3011\u3014\u3015"
+    "\u2018\u2019\u201c\u201d\u00b7\u2014\u3000]*")
 
 
 def _extends(ch: str) -> bool:
@@ -79,8 +83,15 @@ def _snap(text: str, i: int, direction: int, word_slack: int = 12) -> int:
     return i
 
 
-def _normalised(text: str) -> tuple[str, list[int]]:
-    """Per-character NFKC + lower-case of ``text`` and, for each normalised character, its source index."""
+def _normalised(text: str) -> tuple[str, Sequence[int]]:
+    """Per-character NFKC + lower-case of ``text`` and, for each normalised character, its source index.
+
+    Most news text is ASCII, CJK ideographs, full-width forms and common CJK punctuation, each of which
+    normalises to exactly one character and none of which combines with its neighbour: that text is
+    normalised in one call and maps back one to one (a per-character loop costs ~1 µs a character).
+    """
+    if _ONE_TO_ONE.fullmatch(text):
+        return unicodedata.normalize("NFKC", text).lower(), range(len(text))
     out: list[str] = []
     origin: list[int] = []
     for i, ch in enumerate(text):

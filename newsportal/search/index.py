@@ -1,10 +1,13 @@
 """The article index: tantivy (a Rust BM25 engine) over rjieba tokens, on disk in the data directory.
 
 Chinese has no spaces, so tokens come from rjieba and reach tantivy pre-joined with spaces under its
-whitespace tokenizer: tantivy's own tokenizers would cut Chinese into single characters. tantivy gives what a
-news index needs: documents added and deleted one at a time (publishing an article costs a small commit, no
-rebuild), BM25 scoring, an index that lives in memory-mapped files (a 100,000-article corpus costs little RSS)
-and survives restarts.
+whitespace tokenizer: tantivy's own tokenizers would cut Chinese into single characters. Title and body hold
+jieba's *search-mode* stream (:func:`newsportal.search.query.index_tokens`: 待处理 is stored as 处理 待处理)
+with positions, so a reader's 处理 finds 待处理 and quoted phrases match by position; reader queries are
+built by :func:`~newsportal.search.query.parse_query` (never tantivy's query parser on reader text).
+tantivy gives what a news index needs: documents added and deleted one at a time
+(publishing an article costs a small commit, no rebuild), BM25 scoring,
+an index in memory-mapped files (100,000 articles cost little RSS) that survives restarts.
 
 Besides the searchable fields, each document stores its *signature*: its most frequent title and body terms
 with their counts. More-like-this queries (相关推荐) start from it, and story clustering compares signatures.
@@ -25,10 +28,14 @@ import tantivy
 
 from newsportal.search.bm25 import idf as bm25_idf
 from newsportal.search.docs import IndexDoc
+from newsportal.search.query import EmptyQuery, ParsedQuery, index_tokens, parse_query
+from newsportal.search.ranking import SearchFilters
 from newsportal.text import tokenize
+from newsportal.timeutil import to_epoch
 
 log = logging.getLogger(__name__)
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2  # 2: search-mode tokens with positions, filter fields, stored text for snippets
+STORED_TEXT_CHARS = 20_000  # kept for result snippets; a match further in shows the lead instead
 SIGNATURE_TERMS = 40
 TITLE_BOOST = 3  # a title term counts as this many body occurrences in the signature
 
@@ -47,8 +54,12 @@ def doc_terms(doc: IndexDoc) -> tuple[list[str], list[str], dict[str, int]]:
 def _schema() -> tantivy.Schema:
     sb = tantivy.SchemaBuilder()
     sb.add_integer_field("id", stored=True, indexed=True, fast=True)
-    sb.add_text_field("title", stored=False, tokenizer_name="whitespace", index_option="freq")
-    sb.add_text_field("body", stored=False, tokenizer_name="whitespace", index_option="freq")
+    sb.add_text_field("title", stored=False, tokenizer_name="whitespace", index_option="position")
+    sb.add_text_field("body", stored=False, tokenizer_name="whitespace", index_option="position")
+    sb.add_bytes_field("text", stored=True, indexed=False)  # plain text for snippets, never searched
+    sb.add_integer_field("channel", stored=False, indexed=True, fast=True)
+    sb.add_integer_field("source", stored=False, indexed=True, fast=True)
+    sb.add_integer_field("published", stored=False, indexed=True, fast=True)
     sb.add_text_field("tags", stored=False, tokenizer_name="raw", index_option="basic")
     sb.add_text_field("sig", stored=True, tokenizer_name="raw", index_option="basic")
     return sb.build()
@@ -121,11 +132,16 @@ class TextIndex:
 
     # -- writes ----------------------------------------------------------------------------------------
     def _document(self, doc: IndexDoc) -> tantivy.Document:
-        title, body, sig = doc_terms(doc)
+        _, _, sig = doc_terms(doc)
+        published = int(to_epoch(doc.published_at))  # naive UTC in the store
         return tantivy.Document(
             id=doc.id,
-            title=" ".join(title),
-            body=" ".join(body),
+            title=" ".join(index_tokens(doc.title)),
+            body=" ".join(index_tokens(doc.text)),
+            text=doc.text[:STORED_TEXT_CHARS].encode("utf-8"),
+            channel=doc.channel_id,
+            source=doc.source_id,
+            published=published,
             tags=[t.lower() for t in doc.tags] or [""],
             sig=json.dumps({"terms": sig, "tags": list(doc.tags)}, ensure_ascii=False),
         )
@@ -223,10 +239,11 @@ class TextIndex:
         return out
 
     def _ids(self, searcher, hits) -> list[tuple[int, float]]:
-        out = []
-        for score, address in hits:
-            out.append((searcher.doc(address)["id"][0], float(score)))
-        return out
+        """(article id, score) of hits, read from the id fast field (no stored document is loaded)."""
+        if not hits:
+            return []
+        ids = searcher.fast_field_values("id", [address for _, address in hits])
+        return [(int(i), float(score)) for i, (score, _) in zip(ids, hits, strict=True) if i is not None]
 
     def more_like(
         self,
@@ -259,20 +276,39 @@ class TextIndex:
         hits = searcher.search(tantivy.Query.boolean_query(clauses), limit, count=False).hits
         return self._ids(searcher, hits)
 
-    def search(self, text: str, limit: int = 20, offset: int = 0) -> tuple[list[tuple[int, float]], int]:
-        """Reader search: every query token must match (title hits weigh triple); returns hits and total."""
-        tokens = list(dict.fromkeys(tokenize(text)))[:20]
-        if not tokens:
-            return [], 0
-        musts = []
-        for t in tokens:
-            either = tantivy.Query.boolean_query([
-                (tantivy.Occur.Should,
-                 tantivy.Query.boost_query(tantivy.Query.term_query(self.schema, "title", t), 3.0)),
-                (tantivy.Occur.Should, tantivy.Query.term_query(self.schema, "body", t)),
-                (tantivy.Occur.Should, tantivy.Query.term_query(self.schema, "tags", t)),
-            ])
-            musts.append((tantivy.Occur.Must, either))
+    def search(
+        self,
+        query: ParsedQuery | str,
+        limit: int = 20,
+        offset: int = 0,
+        filters: SearchFilters | None = None,
+        by_time: bool = False,
+    ) -> tuple[list[tuple[int, float]], int]:
+        """Reader search: every word and phrase must match (title hits weigh triple); hits and total.
+
+        ``query`` is a parsed query or the reader's text (parsed here; no searchable word → no hits).
+        ``by_time`` orders matches newest first (the score is then the publish time, epoch seconds).
+        """
+        if isinstance(query, str):
+            try:
+                query = parse_query(query)
+            except EmptyQuery:
+                return [], 0
+        q = query.to_tantivy(self.schema, exact_fields={"tags": 3.0})
+        if filters is not None:
+            q = filters.apply(self.schema, q)
         searcher = self.index.searcher()
-        result = searcher.search(tantivy.Query.boolean_query(musts), limit, count=True, offset=offset)
+        if by_time:
+            result = searcher.search(q, limit, count=True, offset=offset, order_by_field="published")
+        else:
+            result = searcher.search(q, limit, count=True, offset=offset)
         return self._ids(searcher, result.hits), int(getattr(result, "count", 0) or 0)
+
+    def stored_text(self, article_id: int) -> str:
+        """The plain text kept for snippets ("" when the article is not indexed)."""
+        searcher = self.index.searcher()
+        hits = searcher.search(tantivy.Query.term_query(self.schema, "id", article_id), 1, count=False).hits
+        if not hits:
+            return ""
+        stored = searcher.doc(hits[0][1]).get_first("text")
+        return bytes(stored).decode("utf-8", "replace") if stored else ""

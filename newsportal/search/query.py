@@ -27,6 +27,7 @@ import re
 import unicodedata
 from collections.abc import Mapping
 from dataclasses import dataclass
+from functools import lru_cache
 
 import rjieba
 import tantivy
@@ -44,6 +45,8 @@ OPERATOR_WORDS = frozenset({"AND", "OR", "NOT"})
 # ASCII "…", Chinese “…” (either closing mark accepted, readers mix them); an unpaired quote is ignored
 _PHRASE = re.compile(r'"([^"“”]*)"|“([^"“”]*)[”"]')
 _QUOTES = re.compile(r'["“”]')
+# a letter or digit of any script: a token without one is punctuation or space
+_ALNUM = re.compile(r"[^\W_]")
 # C0/C1 controls, lone surrogates, BOM: never part of a word, and unsafe to echo back
 _JUNK = re.compile("[\x00-\x1f\x7f-\x9f\ud800-\udfff\ufeff]")
 
@@ -67,25 +70,28 @@ def _normalize(text: str) -> str:
 
 def _words(text: str) -> list[str]:
     """jieba's accurate-mode words of already normalised text, punctuation and spaces dropped."""
-    out = []
-    for tok in rjieba.cut(text):
-        tok = tok.strip()
-        if tok and any(ch.isalnum() for ch in tok):
-            out.append(tok)
-    return out
+    return [tok for tok in map(str.strip, rjieba.cut(text)) if _ALNUM.search(tok)]
 
 
 def sub_words(word: str) -> list[str]:
     """Dictionary words inside a Chinese word (2- then 3-character ones), as jieba's search mode emits them.
 
-    Computed from the word alone, never from its context, so a phrase's positions can be predicted.
+    Computed from the word alone, never from its context, so a phrase's positions can be predicted (and
+    cached: indexing meets the same words again and again).
     """
-    if len(word) <= 2 or not all(_is_han(ch) for ch in word):
+    if len(word) <= 2:
         return []
+    return list(_sub_words(word))
+
+
+@lru_cache(maxsize=100_000)
+def _sub_words(word: str) -> tuple[str, ...]:
+    if not all(_is_han(ch) for ch in word):
+        return ()
     out = [word[i:i + 2] for i in range(len(word) - 1) if rjieba.has_word(word[i:i + 2])]
     if len(word) > 3:
         out += [word[i:i + 3] for i in range(len(word) - 2) if rjieba.has_word(word[i:i + 3])]
-    return out
+    return tuple(out)
 
 
 def index_tokens(text: str) -> list[str]:
@@ -96,7 +102,8 @@ def index_tokens(text: str) -> list[str]:
     """
     out: list[str] = []
     for word in _words(_normalize(text)):
-        out += sub_words(word)
+        if len(word) > 2:
+            out += _sub_words(word)
         out.append(word)
     return out
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Select, delete, func, select, update
+from sqlalchemy import Select, bindparam, delete, func, select, update
 from sqlalchemy.orm import Session
 
 from newsportal.domain import Article, ArticleDraft, ArticleStatus, Revision
@@ -167,6 +167,15 @@ class ArticleStore(StoreBase):
     def set_story(self, article_id: int, story_id: int) -> None:
         with self.session() as s, s.begin():
             s.execute(update(ArticleRow).where(ArticleRow.id == article_id).values(story_id=story_id))
+
+    def set_stories(self, story_of: dict[int, int]) -> None:
+        """Persist many articles' story ids in one transaction (bulk clustering at start-up)."""
+        table = table_of(ArticleRow)
+        stmt = update(table).where(table.c.id == bindparam("b_id")).values(story_id=bindparam("b_story"))
+        rows = [{"b_id": a, "b_story": s} for a, s in story_of.items()]
+        with self.session() as s, s.begin():
+            for start in range(0, len(rows), 5000):
+                s.connection().execute(stmt, rows[start:start + 5000])
 
     def relead_story(self, story_id: int) -> int | None:
         """After the story's first article is withdrawn, the earliest published member leads it."""

@@ -13,12 +13,17 @@ from newsportal.store.tables import ArticleStatsRow, EventRow, table_of
 
 
 class EngagementStore(StoreBase):
-    def add_events(self, events: Sequence[tuple[int, str, datetime]]) -> None:
-        """Persist counted (article, kind, time) events and fold them into the totals, in one transaction."""
-        if not events:
+    def add_events(self, events: Sequence[tuple[int, str, datetime]],
+                   unscored: Sequence[tuple[int, str, datetime]] = ()) -> None:
+        """Persist counted (article, kind, time) events and fold them into the totals, in one transaction.
+
+        ``unscored`` events count toward the totals only: the anti-gaming rule kept them out of the hot
+        scores, so they get no event row and a rebuild of the scores cannot bring them back.
+        """
+        if not events and not unscored:
             return
         deltas: dict[int, list[int]] = {}
-        for article_id, kind, _ in events:
+        for article_id, kind, _ in (*events, *unscored):
             d = deltas.setdefault(article_id, [0, 0])
             d[0 if kind == "view" else 1] += 1
         table = table_of(ArticleStatsRow)
@@ -29,10 +34,11 @@ class EngagementStore(StoreBase):
                   "shares": table.c.shares + stmt.excluded.shares},
         )
         with self.session() as s, s.begin():
-            s.execute(
-                table_of(EventRow).insert(),
-                [{"article_id": a, "kind": k, "at": t} for a, k, t in events],
-            )
+            if events:
+                s.execute(
+                    table_of(EventRow).insert(),
+                    [{"article_id": a, "kind": k, "at": t} for a, k, t in events],
+                )
             s.execute(stmt, [{"article_id": a, "views": v, "shares": sh} for a, (v, sh) in deltas.items()])
 
     def prune_events(self, before: datetime) -> int:

@@ -17,12 +17,14 @@ from newsportal.domain.limits import MAX_BODY_CHARS
 
 ALLOWED_TAGS = {
     "p", "br", "h2", "h3", "h4", "strong", "em", "b", "i", "u", "s", "sub", "sup", "small",
-    "blockquote", "q", "cite", "ul", "ol", "li", "a", "img", "figure", "figcaption",
+    "blockquote", "q", "cite", "ul", "ol", "li", "a", "img", "figure", "figcaption", "picture", "source",
     "table", "thead", "tbody", "tr", "th", "td", "caption", "hr", "span", "abbr", "time", "pre", "code",
 }
 ALLOWED_ATTRIBUTES = {
     "a": {"href", "title"},
-    "img": {"src", "alt", "width", "height", "title"},
+    "img": {"src", "alt", "width", "height", "title", "srcset", "sizes", "loading", "decoding"},
+    # inline images as <figure><picture><source type srcset sizes><img …></picture><figcaption>
+    "source": {"type", "srcset", "sizes", "media", "width", "height"},
     "abbr": {"title"},
     "time": {"datetime"},
     "th": {"scope", "colspan", "rowspan"},

@@ -10,6 +10,7 @@ from typing import Any
 
 from fastapi import FastAPI
 from starlette.concurrency import run_in_threadpool
+from starlette.middleware.gzip import GZipMiddleware
 from starlette.staticfiles import StaticFiles
 
 from newsportal import SITE_NAME, __version__
@@ -18,9 +19,16 @@ from newsportal.portal import Portal, build_portal
 from newsportal.web import api, errors
 from newsportal.web.cache import Clock
 from newsportal.web.context import WebContext, web_context
+from newsportal.web.csrf import CsrfCookie, csrf_token
+from newsportal.web.hardening import JsonBodies, StrictIds, mount_docs
+from newsportal.web.ingest import build_ingest
 from newsportal.web.limits import RequestLimits
+from newsportal.web.newsroom.routes import newsroom_routes
 from newsportal.web.pages import page_routes
+from newsportal.web.pages.syndication import syndication_routes
+from newsportal.web.readers.routes import install as install_readers
 from newsportal.web.rendering import STATIC
+from newsportal.web.security import SecurityHeaders
 
 log = logging.getLogger(__name__)
 FLUSH_SECONDS = 1.0
@@ -28,11 +36,13 @@ REFRESH_EVERY = 3  # flush ticks between looks for other processes' writes
 
 
 class CachedStatic(StaticFiles):
-    """Static assets are versioned by a content hash in their URL, so browsers may keep them a year."""
+    """Static assets are versioned by a content hash in their URL, so browsers may keep them a year; stored
+    images (``/media/``) are named by the hash of their content, so the same holds for them."""
 
     def file_response(self, *args: Any, **kwargs: Any):  # type: ignore[no-untyped-def]
         resp = super().file_response(*args, **kwargs)
         resp.headers["cache-control"] = "public, max-age=31536000, immutable"
+        resp.headers["x-content-type-options"] = "nosniff"
         return resp
 
 
@@ -55,9 +65,16 @@ def create_app(
             context.attach(await run_in_threadpool(portal_factory or build_portal, settings))
         running = context.portal
         flusher = asyncio.create_task(_flush_loop(running))
+        app.state.ingest = await run_in_threadpool(build_ingest, running, settings)
+        scheduler = None
+        if settings.scheduler_seconds > 0:  # scheduled publishing, in the server: first pass at once
+            scheduler = running.newsroom.scheduler_loop(interval=settings.scheduler_seconds).start()
         try:
             yield
         finally:
+            await run_in_threadpool(app.state.ingest.stop)
+            if scheduler is not None:
+                await run_in_threadpool(scheduler.stop)
             flusher.cancel()
             with contextlib.suppress(asyncio.CancelledError):
                 await flusher
@@ -70,22 +87,43 @@ def create_app(
         description="Read channels, articles, related and hot lists; create, update and publish articles "
         "with an API token (created by `newsportal token create`).",
         lifespan=lifespan,
-        docs_url="/api/v1/docs",
+        docs_url=None,  # served from the swagger-ui-bundle package by mount_docs (no CDN)
         redoc_url=None,
         openapi_url="/api/v1/openapi.json",
     )
     app.state.web = context
+    _newsroom_template_globals(context)
     if portal is not None:
         context.attach(portal)
     app.include_router(api.router)
+    install_readers(app, context)  # 跟贴: thread pages, reader accounts, comments API, moderation
+    mount_docs(app)
     app.router.routes.extend(page_routes())
+    app.router.routes.extend(newsroom_routes())
+    app.router.routes.extend(syndication_routes())
     app.mount("/static", CachedStatic(directory=STATIC), name="static")
+    app.mount("/media", CachedStatic(directory=settings.media_dir, check_dir=False), name="media")
     for exc, handler in errors.HANDLERS.items():
         app.add_exception_handler(exc, handler)
     for exc, api_handler in api.EXCEPTION_HANDLERS.items():
         app.add_exception_handler(exc, api_handler)
+    # Pages, CSS and JS go out compressed (the front-end budget is measured on the wire); images are not
+    # recompressed (their types are excluded by the middleware).
+    app.add_middleware(GZipMiddleware, minimum_size=1024, compresslevel=6)
+    app.add_middleware(JsonBodies)
+    app.add_middleware(StrictIds)
     app.add_middleware(RequestLimits)
+    app.add_middleware(CsrfCookie, secure=settings.secure_cookies)
+    app.add_middleware(SecurityHeaders, settings=settings)
     return app
+
+
+def _newsroom_template_globals(context: WebContext) -> None:
+    """What the newsroom includes on reader pages call (the portal is looked up at render time)."""
+    g = context.templates.globals
+    g["newsroom_notes"] = lambda article: context.portal.newsroom.article_notes(article)
+    g["source_profile"] = lambda source: context.portal.newsroom.source_profile(source)
+    g["csrf_token"] = csrf_token
 
 
 async def _flush_loop(portal: Portal) -> None:
@@ -100,6 +138,10 @@ async def _flush_loop(portal: Portal) -> None:
         except Exception:  # keep serving; the events stay buffered for the next try
             log.exception("event flush failed")
         if tick % REFRESH_EVERY == 0:
+            try:  # Redis lost its data (restart without persistence, flush): rebuild the hot lists
+                await run_in_threadpool(portal.counters.heal, portal.scopes_of)
+            except Exception:
+                log.exception("hot-list check failed")
             try:
                 await run_in_threadpool(portal.refresh)
             except Exception:

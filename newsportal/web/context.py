@@ -22,7 +22,9 @@ from newsportal.config import Settings
 from newsportal.domain import ArticleStatus
 from newsportal.newsroom.signals import ArticleSaved, ArticlesSyncedFromElsewhere, PinsChanged
 from newsportal.portal import Portal
+from newsportal.store.reader_content import ReaderContent
 from newsportal.web.cache import Clock, PageCache
+from newsportal.web.images import ImageBook
 from newsportal.web.parts import PageParts, SharedFragments
 from newsportal.web.rendering import make_environment
 
@@ -58,6 +60,10 @@ class WebContext:
     #: 热点推荐 and the channel modules per mode (key: care?), rebuilt about once a second
     fragments: PageCache[bool, SharedFragments]
     limiter: anyio.CapacityLimiter
+    #: articles' lead images, for every card on every page (reloaded after a purge)
+    images: ImageBook = field(default_factory=ImageBook)
+    #: the reader portal's tables (reports, tag listings, 阅读下一篇); set when the portal is attached
+    reader_content: ReaderContent | None = field(default=None, repr=False)
     _portal: Portal | None = field(default=None, repr=False)
 
     @classmethod
@@ -94,6 +100,8 @@ class WebContext:
         if self._portal is portal:
             return
         self._portal = portal
+        self.reader_content = ReaderContent(portal.store.engine)
+        self.images.bind(self.reader_content)
         portal.signals.article_saved.connect(self._on_saved)
         portal.signals.synced.connect(self._on_synced)
         portal.signals.pins_changed.connect(self._on_pins)
@@ -102,6 +110,7 @@ class WebContext:
         """Forget every cached page and fragment (an edit must show at once)."""
         self.pages.purge_all()
         self.fragments.purge_all()
+        self.images.invalidate()
 
     def _on_saved(self, event: ArticleSaved) -> None:
         if _seen_by_readers(event):

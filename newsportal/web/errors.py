@@ -47,17 +47,24 @@ async def http_exception(request: Request, exc: StarletteHTTPException) -> Respo
         detail = exc.detail if isinstance(exc.detail, str) and exc.detail else None
         if detail and detail in {"Not Found", "Method Not Allowed"}:
             detail = None
-        return api_error(exc.status_code, detail)
+        resp = api_error(exc.status_code, detail)
+        for name, value in (exc.headers or {}).items():  # e.g. Allow on 405, Retry-After on 429
+            resp.headers[name] = value
+        return resp
     from newsportal.web.pages.common import error_body, html, is_care, not_found_body
 
     care = is_care(request) or request.url.path.startswith("/care/")
     if exc.status_code == 404:
-        return html(not_found_body(request, care), 404)
-    return html(
-        error_body(request, exc.status_code, f"请求无法完成（{exc.status_code}）", "请检查链接后重试。",
-                   care),
-        exc.status_code,
-    )
+        page = html(not_found_body(request, care), 404)
+    else:
+        page = html(
+            error_body(request, exc.status_code, f"请求无法完成（{exc.status_code}）", "请检查链接后重试。",
+                       care),
+            exc.status_code,
+        )
+    for name, value in (exc.headers or {}).items():
+        page.headers[name] = value
+    return page
 
 
 async def validation_exception(request: Request, exc: RequestValidationError) -> Response:

@@ -9,7 +9,8 @@ from jinja2 import Environment, FileSystemLoader, select_autoescape
 
 from newsportal import SITE_NAME
 from newsportal.timeutil import format_beijing, iso_beijing
-from newsportal.web.parts import SLOTS
+from newsportal.web.parts import END_ITEM, SLOTS, item
+from newsportal.web.reltime import relative_time
 
 HERE = Path(__file__).parent
 STATIC = HERE / "static"
@@ -36,4 +37,7 @@ def make_environment() -> Environment:
     env.globals["site_name"] = SITE_NAME
     env.globals["asset_version"] = _asset_version()
     env.globals["slot"] = SLOTS  # where shared fragments go: {{ slot.hot }}, see parts.py
+    env.globals["item"] = item  # a story in a list, dropped when shown higher up: see parts.py
+    env.globals["end_item"] = END_ITEM
+    env.filters["rel"] = relative_time
     return env

@@ -42,5 +42,5 @@ def qr_svg(url: str) -> str:
     # a valid code, the evaluation only tunes the module pattern for scanners.
     qr = segno.make(url, error="m", mask=0)
     return qr.svg_inline(
-        scale=4, border=2, title="文章链接二维码，用微信扫一扫分享", dark="#111", light="#fff"
+        scale=4, border=2, title="文章链接二维码，用微信扫一扫分享", dark="#111", light="#fff", omitsize=True,
     )

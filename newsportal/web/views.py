@@ -16,6 +16,7 @@ from urllib.parse import quote
 from newsportal import SITE_NAME
 from newsportal.domain import Article, ArticleCard, ArticleStatus, Channel, Page, Source, SourceKind
 from newsportal.portal import Portal
+from newsportal.store.reader_content import ReaderContent
 from newsportal.text import html_to_text
 from newsportal.timeutil import iso_beijing, utcnow
 from newsportal.web.share import ShareTarget, qr_svg, share_targets
@@ -23,6 +24,9 @@ from newsportal.web.share import ShareTarget, qr_svg, share_targets
 HOT_SIZE = 20
 RELATED_SIZE = 8
 MODULE_SIZE = 5
+#: lists carry this many spare items: the join drops stories an earlier module on the page shows
+#: (see parts.py), and the spares keep the lists full
+SPARE = 8
 CHANNEL_PAGE_SIZE = 20
 SEARCH_PAGE_SIZE = 20
 FORYOU_SIZE = 20
@@ -45,6 +49,8 @@ class Module:
     title: str
     channel: Channel | None
     items: list[ArticleCard]
+    #: article ids an editor pinned here: the page shows them in this module, not in an earlier one
+    pinned: frozenset[int] = frozenset()
 
 
 @dataclass(frozen=True, slots=True)
@@ -76,19 +82,26 @@ class ArticleView:
     show_byline: bool
     story: list[ArticleCard]  # every source's version of this story (one element: not syndicated)
     extra: dict = field(default_factory=dict)
+    #: 阅读下一篇: the channel's next older article
+    next_card: ArticleCard | None = None
+    #: the article's channel's top stories (shown by the 关怀版 page, whose shared modules are left out)
+    channel_tops: Module | None = None
 
 
-def channel_module(portal: Portal, channel: Channel, size: int = MODULE_SIZE) -> Module:
-    """A channel's top stories: what is hot in its subtree, topped up with its newest articles."""
+def channel_module(portal: Portal, channel: Channel, size: int = MODULE_SIZE + SPARE) -> Module:
+    """A channel's top stories: what is hot in its subtree, topped up with its newest articles.
+
+    ``size`` includes spares; the template shows :data:`MODULE_SIZE` after the page's de-duplication."""
     items = portal.hot.top_stories(channel.id, size)
-    return Module(channel.module_title or f"{channel.name}要闻", channel, items)
+    return Module(channel.module_title or f"{channel.name}要闻", channel, items,
+                  frozenset(portal.pins.get(channel.id, [])))
 
 
 def site_modules(portal: Portal) -> SiteModules:
-    originals = portal.store.list_cards(original=True, per_page=MODULE_SIZE).items
+    originals = portal.store.list_cards(original=True, per_page=MODULE_SIZE + SPARE).items
     return SiteModules(
         assembled_at=utcnow(),
-        hot=portal.hot.cards(HOT_SIZE),
+        hot=portal.hot.cards(HOT_SIZE + 2 * SPARE),
         tops=[channel_module(portal, c) for c in portal.top_channels()],
         original=Module("态度原创", None, originals),
         verticals=[channel_module(portal, c) for c in portal.vertical_channels()],
@@ -139,7 +152,7 @@ def article_view(portal: Portal, article: Article, prefix: str = "") -> ArticleV
     source = portal.sources.get(article.source_id)
     if channel is None or source is None:  # a row pointing at a deleted channel/source: treat as missing
         raise LookupError(f"article {article.id} has no channel or source")
-    ranked = portal.related.related(article.id, RELATED_SIZE)
+    ranked = portal.related.related(article.id, RELATED_SIZE + SPARE)
     story = portal.store.story_cards(article.story_id) if article.story_id is not None else []
     related = portal.cards.by_ids(aid for aid, _ in ranked)
     url = article_url(portal.settings.site_url, article)
@@ -156,7 +169,18 @@ def article_view(portal: Portal, article: Article, prefix: str = "") -> ArticleV
         json_ld=json_ld(portal, article, channel, source, url),
         show_byline=bool(article.byline) and not first_line.startswith(article.byline[:6]),
         story=story,
+        next_card=next_article(portal, article),
+        channel_tops=channel_module(portal, portal.channels.top_of(channel)),
     )
+
+
+def next_article(portal: Portal, article: Article) -> ArticleCard | None:
+    """阅读下一篇: the next older article of the same channel (another story), else its newest."""
+    next_id = ReaderContent(portal.store.engine).next_in_channel(
+        article.id, article.channel_id, article.published_at, article.story_id)
+    if next_id is None:
+        return None
+    return portal.store.cards_by_ids([next_id]).get(next_id)
 
 
 def channel_page(portal: Portal, channel: Channel, page: int) -> Page[ArticleCard]:
@@ -215,15 +239,27 @@ def mode_prefix(care: bool) -> str:
     return CARE_PREFIX if care else ""
 
 
-def care_switch(path: str, care: bool) -> str:
-    """The same page in the other mode (进入关怀版 / 退出关怀版)."""
+def care_switch(path: str, care: bool, query: str = "") -> str:
+    """The same page in the other mode (进入关怀版 / 退出关怀版), query string kept.
+
+    Always a same-site path: a request path like ``/care//evil.example/x`` would otherwise become the
+    protocol-relative ``//evil.example/x``, so runs of slashes collapse to one, and each segment is
+    percent-encoded again (the path arrives decoded: a backslash, ``?`` or ``#`` in it stays part of it).
+    """
     if care:
-        return path[len(CARE_PREFIX):] or "/"
-    return CARE_PREFIX + path
+        path = path[len(CARE_PREFIX):] if path.startswith(CARE_PREFIX) else path
+    path = "/" + "/".join(quote(seg, safe="!$&'()*+,;=:@") for seg in path.split("/") if seg)
+    if path != "/" and not care:
+        target = CARE_PREFIX + path
+    elif not care:
+        target = CARE_PREFIX + "/"
+    else:
+        target = path
+    return target + ("?" + query if query else "")
 
 
 def frame(portal: Portal, *, care: bool, kind: str, path: str, canonical: str | None,
-          current_top: Channel | None = None) -> Frame:
+          current_top: Channel | None = None, query: str = "") -> Frame:
     return Frame(
         care=care,
         prefix=mode_prefix(care),
@@ -231,7 +267,7 @@ def frame(portal: Portal, *, care: bool, kind: str, path: str, canonical: str | 
         nav=portal.channels.navigation(),
         current_top=current_top,
         canonical=canonical,
-        care_switch=care_switch(path, care),
+        care_switch=care_switch(path, care, query),
     )
 
 

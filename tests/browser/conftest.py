@@ -78,6 +78,7 @@ def live_server(tmp_path_factory) -> Iterator[LiveServer]:
     import uvicorn
 
     from newsportal.config import Settings
+    from newsportal.demo.images import demo_storage
     from newsportal.demo.load import install_catalog, load_demo
     from newsportal.portal import Portal
     from newsportal.web.app import create_app
@@ -88,8 +89,10 @@ def live_server(tmp_path_factory) -> Iterator[LiveServer]:
     base_url = f"http://127.0.0.1:{sock.getsockname()[1]}"
     store, dispose = make_store("sqlite", tmp_path_factory)
     install_catalog(store)
-    portal = Portal(Settings(site_url=base_url), store).start()  # canonical and share URLs on this server
-    load_demo(portal)
+    data_dir = tmp_path_factory.mktemp("data")
+    # canonical and share URLs on this server; drawn images under a temporary data directory
+    portal = Portal(Settings(site_url=base_url, data_dir=data_dir), store).start()
+    load_demo(portal, images=demo_storage(portal))
     article = portal.store.get_article_by_external_id("demo-news-001")
     app = create_app(portal=portal)
     config = uvicorn.Config(app, log_level="warning", lifespan="on", access_log=False)
@@ -126,6 +129,9 @@ def browser():
 
 
 def new_context(browser, *, viewport=DESKTOP, javascript=True, **kw):
+    # The test tooling (axe injected as a script, string predicates) needs what the site's CSP forbids;
+    # test_csp.py opens every page with the policy enforced to prove the site itself needs none of it.
+    kw.setdefault("bypass_csp", True)
     return browser.new_context(
         viewport=viewport,
         locale="zh-CN",

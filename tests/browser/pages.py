@@ -32,7 +32,10 @@ PAGES = [
     Page("foryou", "/foryou"),
     Page("sources", "/sources"),
     Page("not-found", "/no/such/page", status=404),
-    Page("help", "/accessibility", care=False),
+    Page("help", "/accessibility"),
+    Page("tag", "/tag/交通"),
+    Page("report", "/report"),
+    Page("about", "/about"),
 ]
 
 

@@ -125,7 +125,11 @@ def test_care_page_has_no_popups_ads_or_app_prompts(browser, live_server, pg):
         assert m["positioned"] == [], "fixed or sticky elements cover the page"
         assert page.locator("iframe, dialog, [role=dialog], [role=alertdialog], ins.adsbygoogle").count() == 0
         text = page.inner_text("body")
-        assert not APP_PROMPT.search(text) and "广告" not in text
+        assert not APP_PROMPT.search(text)
+        # no advertising on a care page; the help page (which promises "没有弹窗和广告") and the report
+        # form (whose categories include "违法广告") speak of ads without showing any
+        if pg.name not in ("help", "report"):
+            assert "广告" not in text
         if pg.name == "article":  # the WeChat QR code opens in the page flow, not over it
             page.click(".share-wechat summary")
             assert (

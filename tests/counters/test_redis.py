@@ -180,6 +180,8 @@ def test_load_rebuilds_lost_scores_once(workers, portal):
     c.record_many([ev(art, reader=f"r{i}", at=now, scopes=portal.scopes_of(art)) for i in range(5)])
     assert c.flush() == 5
     before = c.top(1)
+    # no "built" marker yet (these scores were never checked against the store): rebuilt once
+    assert c.load(scopes_of=portal.scopes_of) == 5
     assert c.load(scopes_of=portal.scopes_of) == 0  # Redis still holds the scores: nothing replayed
     c.drop_all()  # Redis lost its data
     assert c.load(scopes_of=portal.scopes_of) == 5
@@ -204,3 +206,24 @@ def test_redis_down_is_a_clear_error_not_a_hang(tmp_path_factory):
     finally:
         c.close()
         dispose()
+
+
+def test_heal_rebuilds_whenever_redis_lost_the_scores_not_only_at_start(workers, portal):
+    """Only this test's prefix is dropped (never FLUSHALL on the shared server)."""
+    one, two = workers(), workers()  # two workers of one site
+    a, b = workers.ids[0], workers.ids[1]
+    now = datetime.utcnow().replace(microsecond=0)
+    assert one.heal(portal.scopes_of) == 0  # nothing stored yet: marked built, nothing replayed
+    for i in range(4):
+        assert one.record_durable(ev(a, reader=f"ra{i}", at=now)).counted
+    assert two.record_durable(ev(b, reader="rb", at=now)).counted
+    assert one.heal(portal.scopes_of) == 0 and two.heal(portal.scopes_of) == 0  # intact: nothing to do
+    before = dict(one.top(5, now=epoch(now)))
+    one.drop_all()  # Redis lost its data while the site runs...
+    assert one.record_durable(ev(b, reader="rb2", at=now)).counted  # ...and a new event recreated a set
+    assert one.top(5, now=epoch(now)) != [] and len(one.top(5)) == 1  # partial: must not pass as complete
+    assert two.heal(portal.scopes_of) == 6  # any worker notices (the marker is gone) and rebuilds
+    assert one.heal(portal.scopes_of) == 0  # once
+    after = dict(one.top(5, now=epoch(now)))
+    assert after[a] == pytest.approx(before[a], rel=1e-6) and after[b] == pytest.approx(2.0, rel=1e-6)
+    assert one.counts(a) == (4, 0) and one.counts(b) == (2, 0)  # totals come from the store

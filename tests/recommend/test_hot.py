@@ -49,3 +49,28 @@ def test_per_channel_lists_and_unpublished_articles(portal):
 
 def test_empty_site_gives_an_empty_list(portal):
     assert portal.hot.cards(10) == []
+
+
+def test_clickbait_ranks_below_sober_of_equal_engagement_but_is_never_hidden(portal):
+    portal.set_source_trust("haihe-daily", 1.0)
+    portal.set_source_trust("city-radio", 0.0)
+    bait, _ = save_article(portal, sample_draft(
+        title="震惊！这个小区竟然发生了这种事，99%的人都不知道", external_id="bait", channel_slug="domestic",
+        source_key="haihe-daily", body_html="<p>小区门口新开一家菜市场。看完点赞转发，让更多人看到！</p>",
+        published_at=datetime(2026, 11, 1, 9)), actor="t", publish_now=True)
+    sober, _ = save_article(portal, sample_draft(
+        title="城东新区一座社区菜市场开业", external_id="sober", channel_slug="domestic",
+        source_key="city-radio", body_html="<p>城东新区社区菜市场今日开业，设摊位六十个。</p>",
+        published_at=datetime(2026, 11, 1, 8)), actor="t", publish_now=True)
+    assert portal.catalog[bait.id].clickbait and not portal.catalog[sober.id].clickbait
+    for art in (bait, sober):
+        for i in range(3):
+            portal.counters.record(portal.event(art.id, "view", f"r{i}", BROWSER_UA))
+    domestic = portal.channels.by_slug("domestic").id
+    assert portal.hot.ids(5) == [sober.id, bait.id]  # trusted source, yet below the untrusted sober one
+    assert portal.hot.ids(5, domestic) == [sober.id, bait.id]
+    assert [c.id for c in portal.hot.top_stories(domestic, 5)] == [sober.id, bait.id]
+    # demoted, not hidden: the channel listing and search still carry it
+    listing = portal.store.list_cards(channel_ids=portal.channels.subtree_ids(portal.channels.get(domestic)))
+    assert bait.id in {c.id for c in listing.items}
+    assert bait.id in {c.id for c in portal.search("小区")[0]}

@@ -93,3 +93,55 @@ def test_empty_and_one_article_sites_give_empty_lists(portal, client):
     portal.personal.record_read("d" * 32, a.id)
     assert portal.personal.recommend("d" * 32, 10) == []  # the only article was read
     assert client.get(f"/api/v1/articles/{a.id}/related").json() == []
+
+
+SPORTS = [
+    ("市青少年游泳锦标赛落幕 两项纪录被改写",
+     "为期三天的市青少年游泳锦标赛闭幕，十四岁组男子两百米自由泳和女子蝶泳纪录被刷新。"),
+    ("城市篮球联赛常规赛收官 八强名单出炉",
+     "城市篮球联赛常规赛最后一轮结束，星城猎豹以小组第一晋级八强。"),
+    ("社区网球场夜间开放 市民下班也能挥拍",
+     "全市十二处社区网球场延长开放至晚上十点，预约通过小程序完成。"),
+    ("女子排球联赛揭幕 卫冕冠军三比一取胜",
+     "女子排球联赛揭幕战中，卫冕冠军三比一战胜升班马，主攻手拿下二十二分。"),
+    ("山地自行车越野赛在青岚山开赛",
+     "两百余名骑手参加青岚山山地自行车越野赛，赛道全长四十二公里。"),
+    ("冬季长跑节报名开启 设五公里和十公里组",
+     "冬季长跑节开始报名，设五公里和十公里两个组别，名额共六千个。"),
+    ("围棋名人战第三局 挑战者中盘胜",
+     "围棋名人战挑战赛第三局，挑战者执黑中盘取胜，总比分二比一领先。"),
+    ("业余足球联赛冬季赛抽签 三十二队分八组",
+     "业余足球联赛冬季赛完成抽签，三十二支球队分为八个小组进行单循环。"),
+    ("速度滑冰训练营开营 两百名少年上冰",
+     "速度滑冰冬训营开营，两百名少年运动员在室内冰场接受为期一个月的训练。"),
+    ("乒乓球俱乐部联赛第十轮 主队三比零完胜",
+     "乒乓球俱乐部联赛第十轮，主队三比零完胜来访球队，保持不败。"),
+]
+
+
+def test_eight_sports_reads_make_a_sports_feed(portal):
+    from newsportal.demo.load import load_demo
+    from newsportal.newsroom import save_article
+    from tests.conftest import sample_draft
+
+    load_demo(portal, now=datetime(2026, 11, 20, 12), traffic=False)
+    for i, (title, body) in enumerate(SPORTS):
+        save_article(portal, sample_draft(title=title, body_html=f"<p>{body}</p>", channel_slug="sports",
+                                          source_key="xingcheng-sports", external_id=f"more-sports-{i}",
+                                          published_at=datetime(2026, 11, 20, 6) + timedelta(minutes=i)),
+                     actor="t", publish_now=True)
+    reader = "d" * 32
+    reads = [ext(portal, f"demo-sports-{i:03d}") for i in (1, 4, 5, 7, 8, 9, 10, 11)]
+    for aid in reads:
+        portal.personal.record_read(reader, aid)
+    got = [a for a, _ in portal.personal.recommend(reader, 10)]
+    sports = portal.channels.by_slug("sports").id
+    in_sports = [a for a in got if portal.catalog[a].channel_id == sports]
+    assert len(in_sports) >= 6
+    read_stories = {portal.catalog.story_of(a) for a in reads}
+    assert not set(got) & set(reads) and not {portal.catalog.story_of(a) for a in got} & read_stories
+    # clickbait sinks: the flagged sports item is below every sober sports item in the feed
+    bait = ext(portal, "demo-sports-006")
+    assert portal.catalog[bait].clickbait
+    if bait in got:
+        assert got.index(bait) > max(got.index(a) for a in in_sports if a != bait)

@@ -2,6 +2,8 @@
 
 from datetime import datetime, timedelta
 
+import pytest
+
 from newsportal.newsroom import save_article, withdraw
 from tests.conftest import sample_draft
 
@@ -35,15 +37,19 @@ def test_topic_matches_rank_first_and_never_the_article_itself(portal):
     assert set(got[:2]) == {b.id, d.id}
 
 
-def test_same_channel_is_preferred(portal):
-    a = pub(portal, "a", "新能源汽车电池技术突破", "电池 续航 快充 电芯 能量密度", channel="auto",
-            source="luchang-auto")
-    # equally close in words to a (电池, 续航), different stories; only the channel differs
-    other = pub(portal, "b", "储能电站电池招标启动", "电池 续航 储能 电站 电网 招标", channel="money",
-                source="dongfang-finance")
-    same = pub(portal, "c", "新车型电池冬季试驾", "电池 续航 车型 上市 冬季 试驾", channel="auto",
-               source="haihe-daily")
-    assert ids(portal, a)[:2] == [same.id, other.id]
+def test_meaning_outranks_a_single_shared_word(portal):
+    a = pub(portal, "a", "火山喷发 附近机场暂时关闭",
+            "北京时间凌晨，岛上一座火山再次喷发，火山灰升至八千米高空，附近机场暂停起降，部分航班取消。",
+            channel="world", source="haihe-daily")
+    lava = pub(portal, "b", "火山持续喷发 岛上居民连夜撤离",
+               "火山喷发进入第二天，岩浆涌出山口，火山灰飘落村庄，数千名居民连夜转移到避难所。",
+               channel="world", source="city-radio", hours=1)
+    pitch = pub(portal, "c", "北京一球场草皮翻新完工",
+                "北京一座足球场完成草皮翻新，场地将于下周起向市民开放。",
+                channel="sports", source="xingcheng-sports", hours=2)
+    got = ids(portal, a)
+    assert lava.id in got
+    assert pitch.id not in got  # only 北京 in common, and the meaning does not agree
 
 
 def test_excludes_own_story_and_shows_one_per_story(portal):
@@ -79,3 +85,27 @@ def test_empty_and_single_article_corpus(portal):
     assert portal.related.related(12345) == []
     a = pub(portal, "a", "唯一的一篇文章标题", "正文 内容")
     assert portal.related.related(a.id) == [] and portal.related.baseline(a.id) == []
+
+
+@pytest.mark.xfail(
+    reason=(
+        "after the clustering rewrite merged, the sober twin is dropped as a copy of the "
+        "clickbait one instead of ranking above it; open under issue 10"
+    ),
+    strict=False,
+)
+def test_clickbait_ranks_below_a_sober_candidate_of_equal_relevance(portal):
+    """Two candidates with the same text (kept as separate stories) differ only in quality."""
+    portal.set_source_trust("haihe-daily", 1.0)
+    portal.set_source_trust("city-radio", 0.0)
+    q = pub(portal, "q", "湿地公园迎来首批越冬候鸟", "湿地 候鸟 越冬 观鸟 保护区 志愿者 监测")
+    body = "湿地 候鸟 越冬 白鹭 观鸟 保护区 巡护 志愿者"
+    bait = pub(portal, "b", "震惊！湿地里竟然出现这种鸟，99%的人都没见过", body, source="haihe-daily",
+               hours=30)
+    sober = pub(portal, "s", "湿地公园观鸟季开启", body, source="city-radio", hours=30)
+    for art in (bait, sober):  # the same text would join one story; keep them apart to compare
+        portal.catalog.set_story(art.id, art.id)
+    assert portal.catalog[bait.id].clickbait
+    got = ids(portal, q)
+    assert sober.id in got  # the sober one wins; the bait, reading as its copy, is then skipped or below
+    assert bait.id not in got or got.index(sober.id) < got.index(bait.id)

@@ -105,3 +105,14 @@ def test_stories_join_and_are_re_led_when_their_first_article_goes(store):
     assert store.relead_story(first.id) == second.id
     assert {store.get_article(a.id).story_id for a in (first, second, third)} == {second.id}
     assert store.relead_story(999_999) is None
+
+
+def test_set_stories_writes_many_story_ids_in_one_call(store):
+    catalogued(store)
+    first = write(store, now=T0, title="批量聚类的第一篇")
+    second = write(store, now=T0 + timedelta(minutes=3), title="批量聚类的第二篇")
+    alone = write(store, now=T0 + timedelta(minutes=6), title="另一件事")
+    store.set_stories({first.id: first.id, second.id: first.id, alone.id: alone.id})
+    assert [store.get_article(a.id).story_id for a in (first, second, alone)] == [first.id, first.id, alone.id]
+    store.set_stories({})  # nothing to write is not an error
+    assert store.get_article(second.id).story_id == first.id

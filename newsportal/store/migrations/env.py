@@ -7,6 +7,7 @@ from sqlalchemy import create_engine
 import newsportal.store.tables_comments  # noqa: F401
 import newsportal.store.tables_ingest  # noqa: F401
 import newsportal.store.tables_newsroom  # noqa: F401
+import newsportal.store.tables_reader  # noqa: F401
 from newsportal.store.tables import Base
 
 config = context.config

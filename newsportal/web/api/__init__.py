@@ -10,6 +10,7 @@ One module per resource group, all sharing :mod:`~newsportal.web.api.schemas` (m
 - :mod:`~newsportal.web.api.me`: 为你推荐 and reading history
 - :mod:`~newsportal.web.api.newsroom`: token-guarded writes (articles, pins, quality, source trust)
 - :mod:`~newsportal.web.api.events`: the view/share beacon
+- :mod:`~newsportal.web.api.ingest`: the ninjs push endpoint and the ingest sources' health
 """
 
 from __future__ import annotations
@@ -19,16 +20,17 @@ from collections.abc import Awaitable, Callable
 from fastapi import APIRouter, Request
 from starlette.responses import Response
 
-from newsportal.web.api import articles, channels, events, lists, me, newsroom
+from newsportal.web.api import articles, channels, events, ingest, lists, me, newsroom, writer
 from newsportal.web.api.auth import Unauthorized, unauthorized
 
 PREFIX = "/api/v1"
 
 router = APIRouter(prefix=PREFIX)
-for _group in (articles, lists, channels, newsroom, events, me):
+for _group in (articles, lists, channels, newsroom, events, me, ingest):
     router.include_router(_group.router)
 
 #: exception handlers the app installs for the API
 EXCEPTION_HANDLERS: dict[type[Exception], Callable[[Request, Exception], Awaitable[Response]]] = {
     Unauthorized: unauthorized,
+    **writer.HANDLERS,
 }

@@ -73,12 +73,23 @@ class ArticlePage(BaseModel):
     pages: int
 
 
+class SearchHitOut(CardOut):
+    """A search result: the card plus its title and a snippet with the query words in ``<mark>`` (HTML,
+    everything else escaped)."""
+
+    title_html: str
+    snippet_html: str
+
+
 class SearchOut(BaseModel):
     query: str
-    items: list[CardOut]
+    items: list[SearchHitOut]
     total: int
     page: int
     per_page: int
+    sort: str = "relevance"
+    notices: list[str] = []
+    truncated: bool = False
 
 
 class HistoryOut(BaseModel):
@@ -88,8 +99,11 @@ class HistoryOut(BaseModel):
 
 class EventOut(BaseModel):
     counted: bool
-    views: int
-    shares: int
+    #: why the event was not counted (repeat, bot, reader_flood, unavailable, ...); absent when counted
+    reason: str | None = None
+    #: live counts; absent when they could not be read (the event's own outcome still stands)
+    views: int | None = None
+    shares: int | None = None
 
 
 class QualityOut(BaseModel):

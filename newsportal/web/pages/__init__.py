@@ -17,8 +17,9 @@ from starlette.types import ASGIApp, Receive, Scope, Send
 from newsportal.web.pages.article import article_by_id, article_by_slug
 from newsportal.web.pages.common import CARE_SCOPE_KEY
 from newsportal.web.pages.foryou import clear_history, foryou
-from newsportal.web.pages.home import accessibility, care_root, home, sources
+from newsportal.web.pages.home import care_root, home, sources
 from newsportal.web.pages.listing import channel, source
+from newsportal.web.pages.reader import about, accessibility, contact, report, tag, terms
 from newsportal.web.pages.search import search
 from newsportal.web.views import CARE_PREFIX
 
@@ -33,6 +34,12 @@ READER_ROUTES: list[BaseRoute] = [
     Route("/channel/{slug:str}", channel, name="channel"),
     Route("/source/{key:str}", source, name="source"),
     Route("/sources", sources, name="sources"),
+    Route("/tag/{tag:str}", tag, name="tag"),
+    Route("/report", report, methods=["GET", "POST"], name="report"),
+    Route("/about", about, name="about"),
+    Route("/contact", contact, name="contact"),
+    Route("/terms", terms, name="terms"),
+    Route("/accessibility", accessibility, name="accessibility"),
 ]
 
 
@@ -51,7 +58,6 @@ def page_routes() -> list[BaseRoute]:
     """The routes to add to the app: the reader pages at ``/`` and under ``/care``, plus the odd ones."""
     return [
         *READER_ROUTES,
-        Route("/accessibility", accessibility, name="accessibility"),
         Route(CARE_PREFIX, care_root),
         Mount(CARE_PREFIX, app=CareMode(Router(READER_ROUTES)), name="care"),
     ]

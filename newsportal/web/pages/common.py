@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from typing import Any
+from urllib.parse import urlencode
 
 from starlette.requests import Request
 from starlette.responses import HTMLResponse, Response
@@ -16,7 +17,7 @@ from starlette.responses import HTMLResponse, Response
 from newsportal.domain import Channel
 from newsportal.web import views
 from newsportal.web.context import PageKey, WebContext, web_context
-from newsportal.web.parts import PageParts, SharedFragments
+from newsportal.web.parts import PageParts, SharedFragments, fragment
 
 #: set in the ASGI scope by the ``/care`` mount (see :mod:`newsportal.web.pages`)
 CARE_SCOPE_KEY = "newsportal.care"
@@ -40,14 +41,25 @@ def page_number(request: Request) -> int | None:
     return int(raw)
 
 
+#: the query parameters that pick a page; the care switch keeps these (and only these: the page's own part is
+#: cached per page, so any other parameter of the first visitor would otherwise stick to everyone's link)
+PAGE_PARAMS = ("q", "page")
+
+
+def switch_query(request: Request) -> str:
+    """The query string the 进入/退出关怀版 link keeps: ``q`` and ``page``, re-encoded."""
+    kept = [(k, v) for k, v in request.query_params.multi_items() if k in PAGE_PARAMS]
+    return urlencode(kept)
+
+
 def render(request: Request, template: str, *, kind: str, canonical: str | None,
            current_top: Channel | None = None, care: bool | None = None, **values: object) -> str:
     """Render ``template`` inside the page frame of this request's mode (or of ``care`` if given)."""
     ctx = web_context(request)
     care = is_care(request) if care is None else care
     frame = views.frame(ctx.portal, care=care, kind=kind, path=request.url.path,
-                        canonical=canonical, current_top=current_top)
-    return ctx.templates.get_template(template).render(frame.context(), **values)
+                        canonical=canonical, current_top=current_top, query=switch_query(request))
+    return ctx.templates.get_template(template).render(frame.context(), images=ctx.images, **values)
 
 
 def html(body: bytes | str, status: int = 200) -> Response:
@@ -98,8 +110,9 @@ async def shared_fragments(ctx: WebContext, care: bool) -> SharedFragments:
         mods = views.site_modules(ctx.portal)
         template = ctx.templates.get_template("_shared.html")
         # its macros (hot, modules) have no static type
-        shared: Any = template.make_module({"prefix": views.mode_prefix(care)})
-        return SharedFragments(hot=str(shared.hot(mods)).encode("utf-8"),
-                               modules=str(shared.modules(mods)).encode("utf-8"))
+        shared: Any = template.make_module({"prefix": views.mode_prefix(care), "care": care,
+                                            "images": ctx.images})
+        return SharedFragments(hot=fragment(str(shared.hot(mods))),
+                               modules=fragment(str(shared.modules(mods))))
 
     return await ctx.fragments.get(care, build)

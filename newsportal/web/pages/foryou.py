@@ -7,7 +7,7 @@ from starlette.requests import Request
 from starlette.responses import RedirectResponse, Response
 
 from newsportal.web import views
-from newsportal.web.api.auth import reader_of
+from newsportal.web.api.auth import reader_of, reader_or_new
 from newsportal.web.context import web_context
 from newsportal.web.pages.common import is_care, serve_private
 from newsportal.web.pages.listing import listing_parts
@@ -22,7 +22,12 @@ async def foryou(request: Request) -> Response:
     def build() -> PageParts:
         return listing_parts(request, "foryou", views.foryou_listing(portal, reader, prefix))
 
-    return await serve_private(request, build)
+    response = await serve_private(request, build)
+    if reader is None:
+        # The server hands out the reader id (not only the page script's beacon), so 为你推荐 works with
+        # JavaScript off: the next article read is recorded against it.
+        reader_or_new(request, response)
+    return response
 
 
 async def clear_history(request: Request) -> Response:

@@ -1,25 +1,34 @@
-"""The home page, 媒体与账号 (all sources), the accessibility statement and the bare ``/care`` address."""
+"""The home page, 媒体与账号 (all sources) and the bare ``/care`` address."""
 
 from __future__ import annotations
 
 from starlette.requests import Request
 from starlette.responses import RedirectResponse, Response
 
+from newsportal.domain import ArticleCard
 from newsportal.web import views
 from newsportal.web.context import PageKey, web_context
+from newsportal.web.images import ImageBook
 from newsportal.web.pages.common import is_care, render, serve
 from newsportal.web.parts import PageParts
 
 
 async def home(request: Request) -> Response:
-    portal = web_context(request).portal
+    ctx = web_context(request)
+    portal = ctx.portal
 
     def build() -> PageParts:
+        lead = views.home_lead(portal, 24)
         text = render(request, "home.html", kind="home", canonical=portal.settings.site_url + "/",
-                      lead=views.home_lead(portal))
+                      lead=lead, headline=headline(lead, ctx.images))
         return PageParts.from_render(text)
 
     return await serve(request, PageKey(is_care(request), "home"), build)
+
+
+def headline(cards: list[ArticleCard], images: ImageBook) -> ArticleCard | None:
+    """头条: the newest of ``cards`` that has a lead image (the page shows it large, above the list)."""
+    return next((c for c in cards if c.id in images), None)
 
 
 async def sources(request: Request) -> Response:
@@ -31,19 +40,6 @@ async def sources(request: Request) -> Response:
         return PageParts.from_render(text)
 
     return await serve(request, PageKey(is_care(request), "sources"), build)
-
-
-async def accessibility(request: Request) -> Response:
-    """无障碍说明: one page for both modes (it links to the care-mode home)."""
-    portal = web_context(request).portal
-
-    def build() -> PageParts:
-        text = render(request, "accessibility.html", kind="doc",
-                      canonical=f"{portal.settings.site_url}/accessibility",
-                      care_switch_home=views.CARE_PREFIX + "/")
-        return PageParts.from_render(text)
-
-    return await serve(request, PageKey(False, "accessibility"), build)
 
 
 async def care_root(request: Request) -> Response:

@@ -2,21 +2,26 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from starlette.requests import Request
 from starlette.responses import RedirectResponse, Response
 
 from newsportal.web import views
 from newsportal.web.context import PageKey, web_context
 from newsportal.web.pages.common import is_care, not_found, not_found_parts, page_number, render, serve
+from newsportal.web.pages.home import headline
 from newsportal.web.parts import PageParts
 
 
-def listing_parts(request: Request, kind: str, view: views.ListingView | None) -> PageParts:
-    """Render a listing view model (or the 404 page when there is none)."""
+def listing_parts(request: Request, kind: str, view: views.ListingView | None, **extra: Any) -> PageParts:
+    """Render a listing view model (or the 404 page when there is none); ``extra`` goes to the template."""
     if view is None:
         return not_found_parts(request)
+    images = web_context(request).images
+    first_page = view.listing.page == 1 and kind in ("channel", "tag", "source")
     text = render(request, "listing.html", kind=kind, canonical=view.canonical, current_top=view.current_top,
-                  v=view)
+                  v=view, headline=headline(view.listing.items, images) if first_page else None, **extra)
     return PageParts.from_render(text)
 
 
@@ -49,6 +54,6 @@ async def source(request: Request) -> Response:
 
     def build() -> PageParts:
         view = views.source_listing(portal, src, page, views.mode_prefix(care))
-        return listing_parts(request, "source", view)
+        return listing_parts(request, "source", view, source=src)
 
     return await serve(request, PageKey(care, "source", (key, page)), build)

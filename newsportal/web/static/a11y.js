@@ -147,14 +147,16 @@
 
   // ---- the toolbar ---------------------------------------------------------------------------------
 
+  // Every "无障碍浏览" link (top bar and footer) opens the toolbar; the top bar's one has the id.
+  var OPENERS = "#a11y-toolbar-link, .np-a11y-open";
   function toolbarLink() {
     if (!link) {
       link = document.getElementById("a11y-toolbar-link");
-      if (link) {
-        link.setAttribute("role", "button");
-        link.setAttribute("aria-controls", "np-a11y");
-        link.setAttribute("aria-expanded", settings.open ? "true" : "false");
-      }
+      Array.prototype.forEach.call(document.querySelectorAll(OPENERS), function (el) {
+        el.setAttribute("role", "button");
+        el.setAttribute("aria-controls", "np-a11y");
+        el.setAttribute("aria-expanded", settings.open ? "true" : "false");
+      });
     }
     return link;
   }
@@ -197,8 +199,11 @@
   }
 
   function sync() {
-    var l = toolbarLink();
-    if (l) l.setAttribute("aria-expanded", settings.open && bar && !bar.hidden ? "true" : "false");
+    toolbarLink();
+    var expanded = settings.open && bar && !bar.hidden ? "true" : "false";
+    Array.prototype.forEach.call(document.querySelectorAll(OPENERS), function (el) {
+      el.setAttribute("aria-expanded", expanded);
+    });
     syncCareSwitch();
     if (!bar) return;
     var q = function (sel) { return bar.querySelector(sel); };
@@ -646,13 +651,15 @@
 
   // The footer link opens the toolbar; its href (/accessibility) is the no-JavaScript fallback.
   document.addEventListener("click", function (e) {
-    var l = e.target.closest ? e.target.closest("#a11y-toolbar-link") : null;
+    var l = e.target.closest ? e.target.closest(OPENERS) : null;
     if (!l || e.button !== 0 || e.ctrlKey || e.metaKey || e.shiftKey) return;
     e.preventDefault();
     if (settings.open && bar && !bar.hidden) closeBar(); else openBar(true);
   });
   document.addEventListener("keydown", function (e) {
-    if (e.key === " " && e.target && e.target.id === "a11y-toolbar-link") { e.preventDefault(); e.target.click(); }
+    if (e.key === " " && e.target && e.target.matches && e.target.matches(OPENERS)) {
+      e.preventDefault(); e.target.click();
+    }
   });
 
   if (settings.open) openBar(false);

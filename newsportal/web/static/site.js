@@ -1,6 +1,28 @@
 /* 山海新闻 page script: view beacon, share control (copy link, share counting). Pages work without it. */
 (function () {
   "use strict";
+  // List times: the server writes "3小时前" when it renders (parts are cached up to a minute); this keeps
+  // them right on a page served from a longer cache or left open. The absolute time stays in the title.
+  function relative(iso, now) {
+    var t = Date.parse(iso);
+    if (isNaN(t)) return null;
+    var s = (now - t) / 1000;
+    if (s < 0) return null;
+    if (s < 60) return "刚刚";
+    if (s < 3600) return Math.floor(s / 60) + "分钟前";
+    if (s < 86400) return Math.floor(s / 3600) + "小时前";
+    return null;  // older: the server's date stays
+  }
+  function refreshTimes() {
+    var now = Date.now();
+    Array.prototype.forEach.call(document.querySelectorAll("time[data-rel]"), function (el) {
+      var text = relative(el.getAttribute("datetime"), now);
+      if (text && el.textContent !== text) el.textContent = text;
+    });
+  }
+  refreshTimes();
+  window.setInterval(refreshTimes, 60000);
+
   var article = document.querySelector("[data-article-id]");
   if (!article) return;
   var id = parseInt(article.getAttribute("data-article-id"), 10);
@@ -37,8 +59,13 @@
     var prefix = box.getAttribute("data-foryou") || "";
     var list = document.createElement("ol");
     list.className = "cards";
+    // No story twice on one page: skip what the page's other lists already link to.
+    var shown = {};
+    Array.prototype.forEach.call(document.querySelectorAll("main a[href$='.html']"), function (a) {
+      shown[a.getAttribute("href").split("/").pop()] = true;
+    });
     items.forEach(function (it) {
-      if (it.id === id) return;
+      if (it.id === id || shown[it.slug + ".html"]) return;
       var li = document.createElement("li");
       var a = document.createElement("a");
       a.className = "card-title";
@@ -51,6 +78,7 @@
       li.appendChild(meta);
       list.appendChild(li);
     });
+    if (!list.children.length) return;
     var fallback = box.querySelector(".foryou-fallback");
     box.insertBefore(list, fallback);
     if (fallback) fallback.querySelector("a").textContent = "查看更多为你推荐";

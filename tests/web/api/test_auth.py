@@ -8,14 +8,17 @@ from newsportal.web.api.auth import (
     READER_COOKIE,
     Unauthorized,
     actor_of,
-    reader_of,
-    reader_or_new,
+    client_origin,
+    counting_reader,
+    mint_reader_id,
+    reader_from_request,
     require_token,
     valid_reader_id,
 )
 
 
-def request(cookie: str | None = None, ua: str = "Mozilla/5.0", client: str = "10.0.0.1") -> Request:
+def request(cookie: str | None = None, ua: str = "Mozilla/5.0", client: str = "10.0.0.1",
+            app=None) -> Request:
     headers = [(b"user-agent", ua.encode())]
     if cookie is not None:
         headers.append((b"cookie", f"{READER_COOKIE}={cookie}".encode()))
@@ -27,6 +30,7 @@ def request(cookie: str | None = None, ua: str = "Mozilla/5.0", client: str = "1
             "headers": headers,
             "client": (client, 5000),
             "query_string": b"",
+            "app": app,
         }
     )
 
@@ -47,22 +51,56 @@ def test_reader_ids_are_32_lowercase_hex(value, ok):
     assert valid_reader_id(value) is ok
 
 
-def test_reader_of_ignores_tampered_cookies():
-    assert reader_of(request("b" * 32)) == "b" * 32
-    assert reader_of(request("<script>" + "b" * 24)) is None
-    assert reader_of(request()) is None
-
-
-def test_a_new_browser_gets_a_stable_id_as_a_cookie():
-    first, again = Response(), Response()
-    reader = reader_or_new(request(), first)
-    assert valid_reader_id(reader) and f"{READER_COOKIE}={reader}" in first.headers["set-cookie"]
-    assert "httponly" in first.headers["set-cookie"].lower()
-    # the same browser (address and agent) before its cookie arrives: the same reader
-    assert reader_or_new(request(), again) == reader
-    assert reader_or_new(request(ua="Other/1.0"), Response()) != reader
+def test_only_ids_the_server_signed_are_readers(client):
+    app = client.app
+    minted = Response()
+    reader = mint_reader_id(request(app=app), minted)
+    assert valid_reader_id(reader)
+    cookie = minted.headers["set-cookie"]
+    assert "httponly" in cookie.lower() and "samesite=lax" in cookie.lower()
+    signed = cookie.split(";", 1)[0].split("=", 1)[1]
+    assert signed.startswith(reader + ".")
+    assert reader_from_request(request(signed, app=app)) == reader
+    # a known browser keeps its id and gets no new cookie
     known = Response()
-    assert reader_or_new(request("c" * 32), known) == "c" * 32 and "set-cookie" not in known.headers
+    assert mint_reader_id(request(signed, app=app), known) == reader and "set-cookie" not in known.headers
+    # forged: a bare id, a random id with a made-up signature, a signature moved to another id, junk
+    other = "c" * 32
+    moved = f"{other}.{signed.split('.', 1)[1]}"
+    for forged in (reader, other, moved, f"{other}.AAAA", "<script>", "x" * 500):
+        assert reader_from_request(request(forged, app=app)) is None
+        fresh = Response()
+        new = mint_reader_id(request(forged, app=app), fresh)
+        assert new not in (reader, other) and "set-cookie" in fresh.headers
+    assert reader_from_request(request(app=app)) is None
+
+
+def test_a_browser_without_a_valid_id_counts_under_its_address_block_and_agent(client):
+    app = client.app
+    first, again = Response(), Response()
+    key, minted, verified = counting_reader(request(app=app), first)
+    assert not verified and key.startswith("anon:") and "set-cookie" in first.headers
+    assert valid_reader_id(minted) and minted in first.headers["set-cookie"]
+    # the same browser throwing its cookie away, or inventing one, stays the same counted reader
+    assert counting_reader(request("d" * 32, app=app), again)[0] == key
+    assert counting_reader(request(app=app, client="10.0.0.77"), Response())[0] == key  # same /24
+    assert counting_reader(request(app=app, client="10.0.1.1"), Response())[0] != key
+    assert counting_reader(request(app=app, ua="Other/1.0"), Response())[0] != key
+    signed = first.headers["set-cookie"].split(";", 1)[0].split("=", 1)[1]
+    assert counting_reader(request(signed, app=app), Response()) == (minted, minted, True)
+
+
+@pytest.mark.parametrize(
+    "host, block",
+    [
+        ("203.0.113.9", "203.0.113.0/24"),
+        ("2001:db8:1:2::5", "2001:db8:1::/48"),
+        ("::ffff:198.51.100.7", "198.51.100.0/24"),
+        ("testclient", "testclient"),
+    ],
+)
+def test_client_origin_is_the_address_block(host, block):
+    assert client_origin(request(client=host)) == block
 
 
 def test_tokens(portal):

@@ -1,6 +1,6 @@
 """为你推荐 and reading history through the API: per reader (the cookie), never cached, forgettable."""
 
-from newsportal.web.api.auth import READER_COOKIE
+from newsportal.web.api.auth import READER_COOKIE, sign_reader_id
 from tests.web.api.helpers import ext
 
 
@@ -21,7 +21,7 @@ def test_a_reader_without_cookie_gets_the_hot_list_and_no_history(demo_client, d
 def test_history_is_newest_first_and_clearable(demo_client, demo_portal):
     reader = "7" * 32
     demo_client.cookies.clear()
-    demo_client.cookies.set(READER_COOKIE, reader)
+    demo_client.cookies.set(READER_COOKIE, sign_reader_id(demo_portal.settings, reader))
     read = [ext(demo_portal, e) for e in ("demo-tech-001", "demo-auto-004")]
     for article_id in read:
         demo_portal.personal.record_read(reader, article_id)

@@ -23,7 +23,10 @@ def test_create_update_publish_with_a_token(client, portal, token):
     )
     assert upd.status_code == 200 and upd.json()["revision"] == 2 and upd.json()["status"] == "published"
     assert [r.actor for r in portal.store.revisions(art["id"])] == ["api:test-feed"] * 2
-    wd = client.post(f"/api/v1/articles/{art['id']}/withdraw", headers=auth(token))
+    no_reason = client.post(f"/api/v1/articles/{art['id']}/withdraw", headers=auth(token))
+    assert no_reason.status_code == 422 and "撤稿原因" in no_reason.json()["error"]["message"]
+    wd = client.post(f"/api/v1/articles/{art['id']}/withdraw", json={"reason": "稿件重复"},
+                     headers=auth(token))
     assert wd.json()["status"] == "withdrawn" and client.get(f"/article/{art['id']}").status_code == 404
 
 

@@ -1,0 +1,52 @@
+"""Rate limits on the view/share beacon, per client address and per reader, with the ``limits`` library.
+
+The counters already count a reader once per article per window; these limits protect the service and the
+store from a client that simply sends many requests (each one is a durable write). Storage is in memory
+(one process) unless the site has a Redis URL, so every worker shares the counts. Moving windows: no burst
+at a window's edge.
+"""
+
+from __future__ import annotations
+
+import math
+import time
+
+from limits import RateLimitItem, parse_many
+from limits.storage import storage_from_string
+from limits.strategies import MovingWindowRateLimiter
+
+from newsportal.config import Settings
+
+#: Prefix of the limit keys in Redis (a test passes its own through ``settings.extra``).
+DEFAULT_PREFIX = "np-beacon"
+
+
+class BeaconLimiter:
+    def __init__(self, per_ip: str, per_reader: str, storage_url: str = "memory://",
+                 prefix: str = DEFAULT_PREFIX) -> None:
+        self._ip: list[RateLimitItem] = parse_many(per_ip)
+        self._reader: list[RateLimitItem] = parse_many(per_reader)
+        options = {"key_prefix": prefix} if storage_url.startswith(("redis", "rediss", "unix")) else {}
+        self._limiter = MovingWindowRateLimiter(storage_from_string(storage_url, **options))
+
+    @classmethod
+    def for_settings(cls, settings: Settings) -> BeaconLimiter:
+        return cls(settings.event_limit_ip, settings.event_limit_reader, settings.redis_url or "memory://",
+                   str(settings.extra.get("beacon_limits_prefix", DEFAULT_PREFIX)))
+
+    def hit(self, ip: str, reader: str) -> int | None:
+        """Take one request from both budgets; None when allowed, else seconds to wait (nothing taken).
+
+        All limits are tested before any is consumed, so refused requests do not eat the budget of a
+        reader who retries politely.
+        """
+        groups = [(self._ip, f"ip:{ip}"), (self._reader, f"reader:{reader}")]
+        for items, key in groups:
+            for item in items:
+                if not self._limiter.test(item, key):
+                    reset = self._limiter.get_window_stats(item, key).reset_time
+                    return max(1, math.ceil(reset - time.time()))
+        for items, key in groups:
+            for item in items:
+                self._limiter.hit(item, key)
+        return None
