@@ -16,7 +16,7 @@ each story appears once. Without vectors (none yet for an article) the engine fa
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Collection, Iterable, Sequence
 
 from newsportal.recommend.catalog import Catalog, one_per_story
 from newsportal.recommend.vectors import ArticleVectors
@@ -119,3 +119,25 @@ class RelatedEngine:
             return []
         hits = self.index.more_like(sig[0], n + 1, title_field=False)
         return [(aid, s) for aid, s in hits if aid != article_id][:n]
+
+
+def top_up(picked: Sequence[int], filler: Iterable[int], catalog: Catalog, own_story: Collection[int],
+           n: int) -> list[int]:
+    """The related picks, then ``filler`` (the channel's hot and newest) until there are ``n``.
+
+    The engine returns only what it can vouch for, and on a small or young corpus that may be one item; an
+    article page still owes the reader a full 相关推荐 list. Fillers never repeat a pick's story or the
+    article's own, so the list stays one item per story."""
+    out = list(picked)[:n]
+    seen = {catalog.story_of(aid) for aid in out} | {catalog.story_of(aid) for aid in own_story}
+    blocked = set(own_story) | set(out)
+    for aid in filler:
+        if len(out) >= n:
+            break
+        story = catalog.story_of(aid)
+        if aid in blocked or aid not in catalog or story in seen:
+            continue
+        out.append(aid)
+        seen.add(story)
+        blocked.add(aid)
+    return out

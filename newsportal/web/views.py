@@ -16,6 +16,7 @@ from urllib.parse import quote
 from newsportal import SITE_NAME
 from newsportal.domain import Article, ArticleCard, ArticleStatus, Channel, Page, Source, SourceKind
 from newsportal.portal import Portal
+from newsportal.recommend.related import top_up
 from newsportal.store.reader_content import ReaderContent
 from newsportal.text import html_to_text
 from newsportal.timeutil import iso_beijing, utcnow
@@ -154,7 +155,13 @@ def article_view(portal: Portal, article: Article, prefix: str = "") -> ArticleV
         raise LookupError(f"article {article.id} has no channel or source")
     ranked = portal.related.related(article.id, RELATED_SIZE + SPARE)
     story = portal.store.story_cards(article.story_id) if article.story_id is not None else []
-    related = portal.cards.by_ids(aid for aid, _ in ranked)
+    picked = [aid for aid, _ in ranked]
+    if len(picked) < RELATED_SIZE:  # top up from the channel's hot list, so the module is never near empty
+        own = portal.catalog.story_members(article.story_id) if article.story_id is not None else set()
+        own = own | {article.id}
+        filler = [c.id for c in portal.hot.cards(RELATED_SIZE + SPARE, article.channel_id, exclude=own)]
+        picked = top_up(picked, filler, portal.catalog, own, RELATED_SIZE + SPARE)
+    related = portal.cards.by_ids(picked)
     url = article_url(portal.settings.site_url, article)
     first_line = html_to_text(article.body_html[:600]).split("\n", 1)[0]
     return ArticleView(

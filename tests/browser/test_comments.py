@@ -69,13 +69,6 @@ def _status(page, text: str) -> None:
         raise AssertionError(f"status is {said!r}, focus on {focused}, url {page.url}") from None
 
 
-@pytest.mark.xfail(
-    reason=(
-        "after the merge the like button of the first comment is not reached by Tab within the"
-        " walk's limit; open under issue 12"
-    ),
-    strict=False,
-)
 def test_post_reply_like_and_report_by_keyboard_with_js(browser, live_server, seeded):
     ctx = new_context(browser, base_url=live_server.base_url)
     page = ctx.new_page()

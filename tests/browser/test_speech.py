@@ -91,13 +91,6 @@ def test_stop_button(speaking, live_server):
     assert page.get_attribute("[data-np-action='read']", "aria-pressed") == "false"
 
 
-@pytest.mark.xfail(
-    reason=(
-        "指读 no longer reaches its target after the new top bar and comment section were "
-        "merged; open under issue 11"
-    ),
-    strict=False,
-)
 def test_point_reading_reads_what_the_pointer_or_focus_is_on(speaking, live_server):
     page = speaking
     page.goto(live_server.path(CHANNEL))

@@ -2,8 +2,6 @@
 
 from datetime import datetime, timedelta
 
-import pytest
-
 from newsportal.newsroom import save_article, withdraw
 from tests.conftest import sample_draft
 
@@ -87,18 +85,14 @@ def test_empty_and_single_article_corpus(portal):
     assert portal.related.related(a.id) == [] and portal.related.baseline(a.id) == []
 
 
-@pytest.mark.xfail(
-    reason=(
-        "after the clustering rewrite merged, the sober twin is dropped as a copy of the "
-        "clickbait one instead of ranking above it; open under issue 10"
-    ),
-    strict=False,
-)
 def test_clickbait_ranks_below_a_sober_candidate_of_equal_relevance(portal):
     """Two candidates with the same text (kept as separate stories) differ only in quality."""
     portal.set_source_trust("haihe-daily", 1.0)
     portal.set_source_trust("city-radio", 0.0)
-    q = pub(portal, "q", "湿地公园迎来首批越冬候鸟", "湿地 候鸟 越冬 观鸟 保护区 志愿者 监测")
+    # The query is on the same subject but not a copy of the candidates (a near copy of the article itself
+    # is dropped from its own related list, which would hide what this test compares).
+    q = pub(portal, "q", "保护区志愿者开始今冬候鸟监测",
+            "志愿者 每天 清晨 记录 候鸟 种类 数量 水位 湿地 保护区 监测 数据 上报")
     body = "湿地 候鸟 越冬 白鹭 观鸟 保护区 巡护 志愿者"
     bait = pub(portal, "b", "震惊！湿地里竟然出现这种鸟，99%的人都没见过", body, source="haihe-daily",
                hours=30)
@@ -109,3 +103,17 @@ def test_clickbait_ranks_below_a_sober_candidate_of_equal_relevance(portal):
     got = ids(portal, q)
     assert sober.id in got  # the sober one wins; the bait, reading as its copy, is then skipped or below
     assert bait.id not in got or got.index(sober.id) < got.index(bait.id)
+    assert got[0] == sober.id
+
+
+def test_top_up_fills_to_length_one_per_story_never_the_article(portal):
+    from newsportal.recommend.related import top_up
+
+    a = pub(portal, "a", "湿地候鸟数量创新高", "湿地 候鸟 保护 观鸟 越冬", channel="domestic")
+    b = pub(portal, "b", "湿地公园开放观鸟季", "湿地 候鸟 观鸟 公园 开放", channel="domestic", hours=1)
+    c = pub(portal, "c", "篮球联赛开幕战落幕", "篮球 联赛 开幕 比分 球员", channel="sports", hours=2)
+    d = pub(portal, "d", "城市马拉松鸣枪开跑", "马拉松 跑者 赛道 补给 完赛", channel="sports", hours=3)
+    portal.catalog.set_story(d.id, c.id)  # d reads as a copy of c
+    got = top_up([b.id], [a.id, b.id, c.id, d.id], portal.catalog, {a.id}, 3)
+    assert got == [b.id, c.id]  # a is the article itself, b already picked, d is c's story
+    assert top_up([b.id, c.id], [d.id], portal.catalog, {a.id}, 1) == [b.id]

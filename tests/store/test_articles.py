@@ -113,6 +113,7 @@ def test_set_stories_writes_many_story_ids_in_one_call(store):
     second = write(store, now=T0 + timedelta(minutes=3), title="批量聚类的第二篇")
     alone = write(store, now=T0 + timedelta(minutes=6), title="另一件事")
     store.set_stories({first.id: first.id, second.id: first.id, alone.id: alone.id})
-    assert [store.get_article(a.id).story_id for a in (first, second, alone)] == [first.id, first.id, alone.id]
+    stories = [store.get_article(a.id).story_id for a in (first, second, alone)]
+    assert stories == [first.id, first.id, alone.id]
     store.set_stories({})  # nothing to write is not an error
     assert store.get_article(second.id).story_id == first.id

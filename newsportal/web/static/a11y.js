@@ -570,7 +570,16 @@
     change("point", on, on ? "已开启指读：鼠标指到或键盘选到的内容会被读出来" : "已关闭指读");
   }
 
-  document.addEventListener("mouseover", function (e) { pointAt(e.target, 300); });
+  // Scrolling (a focus that brings a link into view, for one) moves the page under a still pointer, and the
+  // browser then reports a mouseover there: that is not the reader pointing, and it must not cancel the
+  // reading of what keyboard focus just reached. A pointer that has not moved is therefore ignored.
+  var pointerX = null, pointerY = null;
+  document.addEventListener("mousemove", function (e) { pointerX = e.clientX; pointerY = e.clientY; });
+  document.addEventListener("mouseover", function (e) {
+    var still = e.clientX === pointerX && e.clientY === pointerY;
+    pointerX = e.clientX; pointerY = e.clientY;
+    if (!still) pointAt(e.target, 300);
+  });
   document.addEventListener("focusin", function (e) {
     pointAt(e.target, 50);
     if (settings.guide !== "none" && e.target.getBoundingClientRect && e.target !== document.body) {
