@@ -90,9 +90,12 @@ def open_validated(data: bytes, limits: ImageLimits = DEFAULT_LIMITS) -> tuple[I
         raise ImageRejected(
             "too_large_file", f"图片文件过大（{_mb(len(data))} MB），上限为 {_mb(limits.max_bytes)} MB。"
         )
-    if Image.MAX_IMAGE_PIXELS is None or Image.MAX_IMAGE_PIXELS > limits.max_pixels:
-        # Someone switched the guard off or loosened it; restore it for our cap.
-        Image.MAX_IMAGE_PIXELS = limits.max_pixels
+    guard = max(DEFAULT_LIMITS.max_pixels, limits.max_pixels)
+    if Image.MAX_IMAGE_PIXELS is None or Image.MAX_IMAGE_PIXELS > guard:
+        # Someone switched the guard off or loosened it; restore it.  Never *lower* the process-wide guard
+        # to a caller's tighter cap: it also guards every image Pillow draws (fonts render through it), so a
+        # small per-call cap would break unrelated work.  The explicit pixel check below enforces that cap.
+        Image.MAX_IMAGE_PIXELS = guard
 
     # 1. Identify from content, header only.
     try:

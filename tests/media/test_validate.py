@@ -111,6 +111,14 @@ def test_dimension_cap_is_configurable_and_the_limit_itself_passes():
         validate_image(data, ImageLimits(max_side=99))
 
 
+def test_a_tight_per_call_cap_does_not_lower_the_process_wide_guard():
+    """A small cap for one upload must not leak into Pillow's global guard, which also guards font drawing."""
+    before = Image.MAX_IMAGE_PIXELS
+    with pytest.raises(ImageRejected):
+        validate_image(encode(two_tone(100, 100), "PNG"), ImageLimits(max_pixels=5000))
+    assert Image.MAX_IMAGE_PIXELS == before == 40_000_000
+
+
 def test_pillow_guard_is_restored_if_someone_disabled_it(monkeypatch):
     monkeypatch.setattr(Image, "MAX_IMAGE_PIXELS", None)
     with pytest.raises(ImageRejected):
