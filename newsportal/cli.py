@@ -15,9 +15,10 @@
 from __future__ import annotations
 
 import logging
+import os
 import sys
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 from rich.console import Console
@@ -166,30 +167,58 @@ def serve(
     demo_content: Annotated[
         bool, typer.Option("--demo/--no-demo", help="Load the demo content if the store is empty.")
     ] = True,
+    workers: Annotated[int | None, typer.Option(
+        help="Web worker processes (default NEWSPORTAL_WORKERS, else 1); more than one needs Redis.",
+        min=1, max=64)] = None,
     data_dir: DataDir = None,
     database_url: DbUrl = None,
     log_level: Annotated[str, typer.Option(help="uvicorn log level.")] = "warning",
 ) -> None:
-    """Start the portal with uvicorn (one process: the embedded counters live in it)."""
+    """Start the portal with uvicorn: one process by default, or N worker processes sharing the store."""
     import uvicorn
 
     from newsportal.domain import ArticleStatus
-    from newsportal.web.app import create_app
 
     site_url = f"http://{'127.0.0.1' if host in ('0.0.0.0', '::') else host}:{port}"
-    settings = _settings(data_dir, database_url, serving=True)
+    settings = _settings(data_dir, database_url, serving=True, workers=workers)
     if not settings.site_url or settings.site_url == "http://127.0.0.1:8000":
         settings = settings.with_(site_url=site_url)
-    portal = _open(settings, start=False)
+    portal = _open(settings, start=False)  # migrations, the demo and the accounts happen once, here
     if demo_content and portal.store.count_articles(ArticleStatus.PUBLISHED) == 0:
         load_demo_content(portal)
-    portal.start()
+    server_options: dict[str, Any] = {"host": host, "port": port, "log_level": log_level,
+                                      "access_log": False, "http": "httptools", "loop": "uvloop"}
+    if settings.workers == 1:
+        from newsportal.web.app import create_app
+
+        portal.start()
+        _print_demo_accounts(portal, site_url)
+        console.print(f"[bold green]山海新闻 is running:[/] open {site_url}/  (Ctrl+C to stop)")
+        uvicorn.run(create_app(settings, portal=portal), **server_options)
+        portal.close()
+        return
+    # Several workers: each process builds its own Portal from the same settings, handed over in the
+    # environment; PostgreSQL (or the SQLite file) and Redis hold everything they must agree on.
     _print_demo_accounts(portal, site_url)
-    application = create_app(settings, portal=portal)
-    console.print(f"[bold green]山海新闻 is running:[/] open {site_url}/  (Ctrl+C to stop)")
-    uvicorn.run(application, host=host, port=port, log_level=log_level, access_log=False,
-                http="httptools", loop="uvloop")
-    portal.close()
+    portal.close()  # releases the search index's write lock for the first worker to take
+    os.environ.update(worker_environment(settings))
+    console.print(f"[bold green]山海新闻 is running with {settings.workers} workers:[/] open {site_url}/  "
+                  "(Ctrl+C to stop)")
+    uvicorn.run("newsportal.web.app:create_app", factory=True, workers=settings.workers, **server_options)
+
+
+def worker_environment(settings: Settings) -> dict[str, str]:
+    """What a worker process needs beyond the operator's own environment and config file.
+
+    The command line may have set the data directory, database and site URL; workers read settings only
+    from the environment, so these go there (absolute, since workers may start in another directory).
+    """
+    return {
+        "NEWSPORTAL_DATA_DIR": str(settings.data_dir.resolve()),
+        "NEWSPORTAL_DATABASE_URL": settings.resolved_database_url,
+        "NEWSPORTAL_SITE_URL": settings.site_url,
+        "NEWSPORTAL_WORKERS": str(settings.workers),
+    }
 
 
 @app.command("import")

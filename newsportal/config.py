@@ -41,6 +41,9 @@ class Settings:
     data_dir: Path = Path("data")
     database_url: str = ""
     redis_url: str = ""
+    #: Prefix of every key the portal writes to Redis (counters, hot lists, beacon limits), so several
+    #: portals (or a test suite) can share one Redis server without seeing each other's keys.
+    redis_prefix: str = "np:"
     site_url: str = "http://127.0.0.1:8000"
     #: Signs reader ids and other tokens; production must set it, elsewhere one is made in the data dir.
     secret_key: str = ""
@@ -199,6 +202,14 @@ def validate(s: Settings, *, require_secret: bool = True) -> Settings:
         raise ConfigError(env_name("hot_half_life_hours"), "must be positive")
     if s.workers < 1:
         raise ConfigError(env_name("workers"), "must be at least 1")
+    if s.workers > 1 and not s.redis_url:
+        raise ConfigError(
+            env_name("workers"),
+            f"is {s.workers}, but more than one worker needs {env_name('redis_url')}: without Redis the "
+            "view/share counters and hot lists live inside one process, and workers would disagree",
+        )
+    if not s.redis_prefix or any(c.isspace() for c in s.redis_prefix):
+        raise ConfigError(env_name("redis_prefix"), "must be a non-empty prefix without spaces, like 'np:'")
     if s.hot_origin_cap < 1:
         raise ConfigError(env_name("hot_origin_cap"), "must be at least 1")
     for name in ("event_limit_ip", "event_limit_reader"):

@@ -20,7 +20,7 @@ def test_environment_values_are_parsed():
     s = load_settings({"NEWSPORTAL_DATABASE_URL": PG, "NEWSPORTAL_SECRET_KEY": SECRET,
                        "NEWSPORTAL_WORKERS": "4", "NEWSPORTAL_HOT_HALF_LIFE_HOURS": "3.5",
                        "NEWSPORTAL_INDEX_IN_MEMORY": "yes", "NEWSPORTAL_SITE_URL": "https://news.example/",
-                       "NEWSPORTAL_DATA_DIR": "/srv/news"})
+                       "NEWSPORTAL_DATA_DIR": "/srv/news", "NEWSPORTAL_REDIS_URL": "redis://cache.example/0"})
     assert (s.workers, s.hot_half_life_hours, s.index_in_memory) == (4, 3.5, True)
     assert s.site_url == "https://news.example" and str(s.data_dir) == "/srv/news" and s.production
 
@@ -32,7 +32,7 @@ def test_a_config_file_is_read_and_the_environment_wins(tmp_path):
     s = load_settings({"NEWSPORTAL_CONFIG": str(path), "NEWSPORTAL_WORKERS": "5"})
     assert s.database_url == PG and s.redis_url.endswith("/2") and s.workers == 5
     nested = tmp_path / "nested.toml"
-    nested.write_text('[newsportal]\nworkers = 2\n', encoding="utf-8")
+    nested.write_text('[newsportal]\nworkers = 2\nredis_url = "redis://cache.example"\n', encoding="utf-8")
     assert load_settings({}, config_file=nested).workers == 2
 
 
@@ -48,6 +48,8 @@ def test_a_config_file_is_read_and_the_environment_wins(tmp_path):
         ({"NEWSPORTAL_SECRET_KEY": "short"}, "NEWSPORTAL_SECRET_KEY", "at least 32"),
         ({"NEWSPORTAL_WORKERS": "two"}, "NEWSPORTAL_WORKERS", "whole number"),
         ({"NEWSPORTAL_WORKERS": "0"}, "NEWSPORTAL_WORKERS", "at least 1"),
+        ({"NEWSPORTAL_WORKERS": "2"}, "NEWSPORTAL_WORKERS", "needs NEWSPORTAL_REDIS_URL"),
+        ({"NEWSPORTAL_REDIS_PREFIX": "my portal:"}, "NEWSPORTAL_REDIS_PREFIX", "without spaces"),
         ({"NEWSPORTAL_HOT_HALF_LIFE_HOURS": "soon"}, "NEWSPORTAL_HOT_HALF_LIFE_HOURS", "number"),
         ({"NEWSPORTAL_HOT_HALF_LIFE_HOURS": "0"}, "NEWSPORTAL_HOT_HALF_LIFE_HOURS", "positive"),
         ({"NEWSPORTAL_INDEX_IN_MEMORY": "maybe"}, "NEWSPORTAL_INDEX_IN_MEMORY", "true or false"),

@@ -25,7 +25,7 @@ def open_counters(settings, store) -> Counters:
             half_life_hours=settings.hot_half_life_hours,
             dedupe_seconds=settings.event_dedupe_seconds,
             breadth=breadth_rule(settings),
-            prefix=str(settings.extra.get("redis_prefix", "np:")),  # tests use a private one
+            prefix=str(settings.extra.get("redis_prefix", settings.redis_prefix)),
         )
     return EmbeddedCounters(store, settings.hot_half_life_hours, settings.event_dedupe_seconds,
                             breadth=breadth_rule(settings))

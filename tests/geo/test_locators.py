@@ -166,3 +166,19 @@ def test_factory_picks_by_configuration(tmp_path):
     with pytest.raises(GeoDatabaseError):
         make_locator(GeoSettings(backend="qqwry"))
     assert GeoSettings.from_env({}).backend == "ip2region"
+
+
+def test_the_binding_loads_when_a_script_named_ip2region_py_shadows_it(tmp_path):
+    """py-ip2region puts an ``ip2region.py`` script in ``bin/``, which is ``sys.path[0]`` for console
+    scripts such as ``newsportal serve``; the backend must still find the real package."""
+    import subprocess
+    import sys
+
+    (tmp_path / "ip2region.py").write_text("# a script of the same name as the package\n", encoding="utf-8")
+    code = ("import sys; sys.path.insert(0, sys.argv[1]); "
+            "from newsportal.geo.backends.ip2region import Ip2RegionLocator; "
+            "print(Ip2RegionLocator().locate('8.8.8.8'))")
+    done = subprocess.run([sys.executable, "-c", code, str(tmp_path)], capture_output=True, text=True,
+                          timeout=120)
+    assert done.returncode == 0, done.stderr[-2000:]
+    assert done.stdout.strip()

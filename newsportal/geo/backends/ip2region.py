@@ -14,14 +14,43 @@ binary search with no file handle shared between threads.
 
 from __future__ import annotations
 
+import importlib
 import importlib.util
 import ipaddress
+import sys
 from pathlib import Path
-
-import ip2region.searcher as xdb_searcher
-import ip2region.util as xdb_util
+from types import ModuleType
+from typing import TYPE_CHECKING
 
 from newsportal.geo.labels import CHINA, UNKNOWN, china_label, country_label, public_address
+
+
+def _import_binding() -> tuple[ModuleType, ModuleType]:
+    """``ip2region.searcher`` and ``ip2region.util``, even when a script shadows the package.
+
+    ``py-ip2region`` also installs a script named ``ip2region.py`` into the environment's ``bin/``. A console
+    script (``newsportal serve``) runs with ``bin/`` as ``sys.path[0]``, so a plain import finds that script
+    instead of the package and fails; look past any path entry that holds such a file.
+    """
+    try:
+        return importlib.import_module("ip2region.searcher"), importlib.import_module("ip2region.util")
+    except ModuleNotFoundError:
+        shadowing = [p for p in sys.path if (Path(p or ".") / "ip2region.py").is_file()]
+        if not shadowing:
+            raise
+        saved = list(sys.path)
+        sys.modules.pop("ip2region", None)
+        sys.path[:] = [p for p in sys.path if p not in shadowing]
+        try:
+            return importlib.import_module("ip2region.searcher"), importlib.import_module("ip2region.util")
+        finally:
+            sys.path[:] = saved
+
+
+xdb_searcher, xdb_util = _import_binding()
+if TYPE_CHECKING:
+    from ip2region.searcher import Searcher
+    from ip2region.util import Version
 
 __all__ = ["Ip2RegionLocator", "bundled_xdb_path", "label_from_region", "GeoDatabaseError"]
 
@@ -59,7 +88,7 @@ def label_from_region(region: str) -> str:
     return country_label(country)
 
 
-def _open(path: Path, version: xdb_util.Version) -> xdb_searcher.Searcher:
+def _open(path: Path, version: Version) -> Searcher:
     try:
         xdb_util.verify_from_file(str(path))
         header = xdb_util.load_header_from_file(str(path))

@@ -17,8 +17,14 @@ from limits.strategies import MovingWindowRateLimiter
 
 from newsportal.config import Settings
 
-#: Prefix of the limit keys in Redis (a test passes its own through ``settings.extra``).
+#: Prefix of the limit keys in Redis under the default ``redis_prefix`` (kept so that an upgrade does not
+#: reset the running windows); another ``redis_prefix`` puts the limits under it.
 DEFAULT_PREFIX = "np-beacon"
+
+
+def beacon_prefix(settings: Settings) -> str:
+    default = Settings().redis_prefix
+    return DEFAULT_PREFIX if settings.redis_prefix == default else f"{settings.redis_prefix}beacon"
 
 
 class BeaconLimiter:
@@ -32,7 +38,7 @@ class BeaconLimiter:
     @classmethod
     def for_settings(cls, settings: Settings) -> BeaconLimiter:
         return cls(settings.event_limit_ip, settings.event_limit_reader, settings.redis_url or "memory://",
-                   str(settings.extra.get("beacon_limits_prefix", DEFAULT_PREFIX)))
+                   str(settings.extra.get("beacon_limits_prefix", beacon_prefix(settings))))
 
     def hit(self, ip: str, reader: str) -> int | None:
         """Take one request from both budgets; None when allowed, else seconds to wait (nothing taken).
