@@ -31,6 +31,7 @@ if TYPE_CHECKING:
     from newsportal.portal import Portal
 from newsportal.config import ConfigError, Settings, load_settings, load_settings_for_tools, validate
 from newsportal.ingest.cli import source_app
+from newsportal.ops.cli import backup_app
 
 app = typer.Typer(help="山海新闻 newsportal: a Chinese news portal and newsroom.", no_args_is_help=True)
 db_app = typer.Typer(help="Database schema.", no_args_is_help=True)
@@ -41,6 +42,7 @@ app.add_typer(users_app, name="user")
 app.add_typer(reader_app, name="reader")
 app.add_typer(comments_app, name="comments")
 app.add_typer(source_app, name="source")
+app.add_typer(backup_app, name="backup")
 console = Console(stderr=True)
 
 DataDir = Annotated[Path | None, typer.Option("--data-dir", help="Data directory (default ./data).")]
