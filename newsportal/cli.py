@@ -30,6 +30,7 @@ from newsportal.newsroom.cli_users import users_app
 if TYPE_CHECKING:
     from newsportal.portal import Portal
 from newsportal.config import ConfigError, Settings, load_settings, load_settings_for_tools, validate
+from newsportal.deploy.cli import deploy_app
 from newsportal.ingest.cli import source_app
 from newsportal.ops.cli import backup_app
 
@@ -43,6 +44,7 @@ app.add_typer(reader_app, name="reader")
 app.add_typer(comments_app, name="comments")
 app.add_typer(source_app, name="source")
 app.add_typer(backup_app, name="backup")
+app.add_typer(deploy_app, name="deploy")
 console = Console(stderr=True)
 
 DataDir = Annotated[Path | None, typer.Option("--data-dir", help="Data directory (default ./data).")]

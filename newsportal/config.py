@@ -47,6 +47,9 @@ class Settings:
     site_url: str = "http://127.0.0.1:8000"
     #: Signs reader ids and other tokens; production must set it, elsewhere one is made in the data dir.
     secret_key: str = ""
+    #: The nginx in front (``newsportal deploy nginx``), e.g. ``http://127.0.0.1:8080``: a publish, edit or
+    #: withdrawal asks it to fetch the pages that show the article again. Empty: no front cache.
+    front_url: str = ""
     #: Web worker processes for ``newsportal serve``.
     workers: int = 1
     #: Hot-list decay: an event's weight halves after this many hours.
@@ -190,6 +193,8 @@ def validate(s: Settings, *, require_secret: bool = True) -> Settings:
         if not s.redis_url.startswith("unix") and not urlsplit(s.redis_url).hostname:
             raise ConfigError(env_name("redis_url"), f"has no host name: {s.redis_url!r}")
     _check_url(env_name("site_url"), s.site_url, ("http", "https"), need_host=True)
+    if s.front_url:
+        _check_url(env_name("front_url"), s.front_url, ("http", "https"), need_host=True)
     if s.secret_key and len(s.secret_key) < MIN_SECRET_LENGTH:
         raise ConfigError(env_name("secret_key"), f"must be at least {MIN_SECRET_LENGTH} characters long")
     if require_secret and s.production and not s.secret_key:

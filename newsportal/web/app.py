@@ -20,6 +20,7 @@ from newsportal.web import api, errors
 from newsportal.web.cache import Clock
 from newsportal.web.context import WebContext, web_context
 from newsportal.web.csrf import CsrfCookie, csrf_token
+from newsportal.web.front_cache import for_portal
 from newsportal.web.hardening import JsonBodies, StrictIds, mount_docs
 from newsportal.web.ingest import build_ingest
 from newsportal.web.limits import RequestLimits
@@ -66,6 +67,11 @@ def create_app(
         running = context.portal
         flusher = asyncio.create_task(_flush_loop(running))
         app.state.ingest = await run_in_threadpool(build_ingest, running, settings)
+        front = None
+        if settings.front_url:  # after the app's own purge (attached above), so nginx fetches fresh pages
+            front = for_portal(running, settings.front_url).start()
+            front.subscribe(running.signals)
+        app.state.front = front
         scheduler = None
         if settings.scheduler_seconds > 0:  # scheduled publishing, in the server: first pass at once
             scheduler = running.newsroom.scheduler_loop(interval=settings.scheduler_seconds).start()
@@ -73,6 +79,8 @@ def create_app(
             yield
         finally:
             await run_in_threadpool(app.state.ingest.stop)
+            if front is not None:
+                await run_in_threadpool(front.stop)
             if scheduler is not None:
                 await run_in_threadpool(scheduler.stop)
             flusher.cancel()

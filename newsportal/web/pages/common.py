@@ -7,9 +7,10 @@ threads so the event loop keeps serving cached pages meanwhile.
 
 from __future__ import annotations
 
+import hashlib
 from collections.abc import Callable
 from typing import Any
-from urllib.parse import urlencode
+from urllib.parse import quote, urlencode
 
 from starlette.requests import Request
 from starlette.responses import HTMLResponse, Response
@@ -87,11 +88,36 @@ def not_found_parts(request: Request) -> PageParts:
 
 async def serve(request: Request, key: PageKey, build: Callable[[], PageParts]) -> Response:
     """The page for ``key``: its own part from the page cache (``build`` on a miss) joined with the
-    shared fragments of its mode."""
+    shared fragments of its mode.
+
+    A 200 carries an ETag of its bytes (a repeat request with ``If-None-Match`` gets a 304, from the app or
+    from nginx's cache in front) and a ``Surrogate-Key`` naming what it shows, for a CDN's purge by key.
+    """
     ctx = web_context(request)
     parts = await ctx.pages.get(key, build)
     shared = await shared_fragments(ctx, key.care)
-    return html(parts.join(shared), parts.status)
+    body = parts.join(shared)
+    if parts.status != 200:
+        return html(body, parts.status)
+    etag = f'"{hashlib.blake2b(body, digest_size=12).hexdigest()}"'
+    headers = {**HTML_HEADERS, "etag": etag, "surrogate-key": surrogate_keys(key)}
+    if etag in _etags(request.headers.get("if-none-match", "")):
+        return Response(status_code=304, headers=headers)
+    return HTMLResponse(body, headers=headers)
+
+
+def _etags(header: str) -> set[str]:
+    return {t.strip().removeprefix("W/") for t in header.split(",") if t.strip()}
+
+
+def surrogate_keys(key: PageKey) -> str:
+    """Space-separated purge keys: the page kind, and the kind with what picks it (``article-12``,
+    ``channel-sports``, ``source-haihe-daily``); the same for both modes, so one purge clears both."""
+    keys = [key.kind]
+    pick = key.args[1] if key.kind == "article" and len(key.args) > 1 else (key.args[0] if key.args else None)
+    if isinstance(pick, int | str) and pick != "":
+        keys.append(f"{key.kind}-{quote(str(pick), safe='-_.')}"[:120])  # header values are ASCII
+    return " ".join(keys)
 
 
 async def serve_private(request: Request, build: Callable[[], PageParts]) -> Response:

@@ -1,0 +1,58 @@
+"""Which pages a change refreshes in the front cache, and that a dead front never fails a publish."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+
+from newsportal.domain import ArticleStatus
+from newsportal.newsroom import save_article
+from newsportal.newsroom.signals import ArticleSaved
+from newsportal.web.context import PageKey
+from newsportal.web.front_cache import FrontCacheRefresher, article_paths, for_portal
+from newsportal.web.pages.common import surrogate_keys
+from tests.conftest import sample_draft
+
+
+def test_an_edit_refreshes_the_article_in_both_modes_then_its_listings(portal):
+    article = save_article(portal, sample_draft(), actor="t", publish_now=True)[0]
+    seen: list[str] = []
+    front = for_portal(portal, "http://front.invalid")
+    front.fetch = lambda url: seen.append(url.removeprefix("http://front.invalid")) or 200
+    front.on_saved(ArticleSaved(article, article))
+    own = article_paths(article)
+    assert seen[:4] == own and set(own) == {f"/article/{article.id}", f"/a/{article.slug}.html",
+                                             f"/care/article/{article.id}", f"/care/a/{article.slug}.html"}
+    rest = seen[4:]
+    assert {"/", "/care/", "/channel/news", "/channel/domestic", "/source/haihe-daily",
+            "/rss/channel/domestic.xml", "/sitemaps/news.xml"} <= set(rest), rest
+    assert len(seen) == len(set(seen))  # each page once
+
+
+def test_a_draft_saved_over_a_draft_refreshes_nothing(portal):
+    draft = save_article(portal, sample_draft(), actor="t")[0]
+    assert draft.status is ArticleStatus.DRAFT
+    seen: list[str] = []
+    front = FrontCacheRefresher("http://front.invalid", lambda _: [], lambda _: None,
+                                fetch=lambda url: seen.append(url) or 200)
+    front.on_saved(ArticleSaved(draft, replace(draft, title="改过的草稿")))
+    assert seen == []
+
+
+def test_a_front_that_does_not_answer_is_counted_and_never_raises():
+    def refuse(url: str) -> int:
+        raise ConnectionRefusedError("nothing listens there")
+
+    front = FrontCacheRefresher("http://127.0.0.1:9", lambda _: [], lambda _: None, fetch=refuse)
+    assert front.refresh("/") is False and front.failed == 1
+
+
+def test_the_real_fetch_reports_an_unreachable_front_as_a_failure():
+    front = FrontCacheRefresher("http://127.0.0.1:9", lambda _: [], lambda _: None, timeout=2)
+    assert front.refresh("/article/1") is False
+
+
+def test_surrogate_keys_are_ascii_for_chinese_tags():
+    keys = surrogate_keys(PageKey(False, "tag", ("新能源", 1)))
+    assert keys.isascii() and keys.startswith("tag tag-%E6")
+    assert surrogate_keys(PageKey(True, "article", ("id", 12))) == "article article-12"
+    assert surrogate_keys(PageKey(False, "home")) == "home"
