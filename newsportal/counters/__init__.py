@@ -18,14 +18,15 @@ def open_counters(settings, store) -> Counters:
     """Redis counters when ``settings.redis_url`` is set (production), else the embedded ones."""
     if settings.redis_url:
         from newsportal.counters.redis import RedisCounters
+        from newsportal.counters.resilient import ResilientCounters
 
-        return RedisCounters(
+        return ResilientCounters(RedisCounters(
             settings.redis_url,
             store,
             half_life_hours=settings.hot_half_life_hours,
             dedupe_seconds=settings.event_dedupe_seconds,
             breadth=breadth_rule(settings),
             prefix=str(settings.extra.get("redis_prefix", settings.redis_prefix)),
-        )
+        ))
     return EmbeddedCounters(store, settings.hot_half_life_hours, settings.event_dedupe_seconds,
                             breadth=breadth_rule(settings))
