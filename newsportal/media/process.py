@@ -9,6 +9,7 @@ in WebP plus a JPEG fallback, with width and height recorded so pages reserve th
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import io
 from dataclasses import dataclass
@@ -16,7 +17,7 @@ from dataclasses import dataclass
 from PIL import Image, ImageCms, ImageOps
 
 from newsportal.media.pictures import ImageVariant, StoredImage, require_alt
-from newsportal.media.storage import ImageStorage
+from newsportal.media.storage import ImageStorage, StorageFull
 from newsportal.media.validate import DEFAULT_LIMITS, ImageLimits, open_validated
 
 #: Bumped when encoding settings change, so new output never reuses an old file name.
@@ -145,9 +146,17 @@ def store_processed(processed: ProcessedImage, storage: ImageStorage, *, alt: st
     """Write the files (skipping ones already stored: names are content hashes) and describe them."""
     alt_text = require_alt(alt)
     variants: list[ImageVariant] = []
+    written: list[str] = []
     for item in processed.files:
         if not storage.exists(item.key):
-            storage.save(item.key, item.data)
+            try:
+                storage.save(item.key, item.data)
+            except OSError as exc:  # a full disk: take back this upload's files, keep nothing half-done
+                for key in written:
+                    with contextlib.suppress(OSError):
+                        storage.delete(key)
+                raise StorageFull(exc) from exc
+            written.append(item.key)
         variants.append(
             ImageVariant(
                 key=item.key,

@@ -14,6 +14,17 @@ _SEGMENT = re.compile(r"[A-Za-z0-9_-][A-Za-z0-9._-]{0,127}")
 MAX_KEY_LENGTH = 512
 
 
+class StorageFull(OSError):
+    """An image could not be written (no space left, quota, read-only disk); nothing of it was kept.
+
+    ``message_zh`` is what the editor is shown; the operator finds the OS error in the log."""
+
+    def __init__(self, cause: OSError) -> None:
+        super().__init__(cause.errno, f"image storage could not write: {cause}")
+        self.cause = cause
+        self.message_zh = "服务器存储空间不足，图片未能保存。您填写的内容已保留，请稍后再试或联系管理员。"
+
+
 class StorageKeyError(ValueError):
     """A key that could escape the storage area or is not a plain name; never reaches a reader."""
 

@@ -11,6 +11,7 @@ and no extra table. The editor's image picker reads the newest of them.
 
 from __future__ import annotations
 
+import logging
 from dataclasses import dataclass
 
 from starlette.requests import Request
@@ -18,12 +19,14 @@ from starlette.responses import Response
 
 from newsportal.media.pictures import StoredImage
 from newsportal.media.process import ingest_image
-from newsportal.media.storage import StorageKeyError, check_key
+from newsportal.media.storage import StorageFull, StorageKeyError, check_key
 from newsportal.media.validate import ImageRejected
 from newsportal.newsroom.roles import Action, can, require
 from newsportal.store.audit import AuditFilter
 from newsportal.web.newsroom import deps
 from newsportal.web.newsroom.common import MAX_UPLOAD, Ctx, endpoint
+
+log = logging.getLogger(__name__)
 
 UPLOAD_ACTION = "media.upload"
 TYPES = {"webp": "image/webp", "jpg": "image/jpeg", "jpeg": "image/jpeg", "png": "image/png"}
@@ -91,6 +94,9 @@ def _post(ctx: Ctx) -> Response:
         image = ingest_image(data, alt=alt, storage=ctx.svc.media)
     except ImageRejected as exc:
         return _page(ctx, status=400, error=exc.message_zh, alt=alt)
+    except StorageFull as exc:
+        log.error("upload not stored: %s", exc.cause)
+        return _page(ctx, status=507, error=exc.message_zh, alt=alt)
     ctx.svc.audit.record(
         UPLOAD_ACTION,
         actor=ctx.actor,
