@@ -19,9 +19,9 @@ from dataclasses import dataclass
 
 from limits import RateLimitItem, parse_many
 from limits.storage import storage_from_string
-from limits.strategies import MovingWindowRateLimiter
 
 from newsportal.comments.errors import RateLimited
+from newsportal.ratelimit import ResilientLimiter
 
 __all__ = ["LimitSettings", "PostLimiter"]
 
@@ -62,7 +62,7 @@ class PostLimiter:
         except ValueError as exc:
             raise ValueError(f"bad rate limit setting: {exc}") from None
         options = {"key_prefix": s.prefix} if s.storage_url.startswith("redis") else {}
-        self._limiter = MovingWindowRateLimiter(storage_from_string(s.storage_url, **options))
+        self._limiter = ResilientLimiter(storage_from_string(s.storage_url, **options))
 
     def _check(self, groups: list[tuple[list[RateLimitItem], str]], code: str, what: str) -> None:
         for items, key in groups:

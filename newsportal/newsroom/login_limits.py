@@ -14,7 +14,8 @@ from dataclasses import dataclass
 
 from limits import RateLimitItem, RateLimitItemPerMinute
 from limits.storage import MemoryStorage, RedisStorage, Storage, storage_from_string
-from limits.strategies import MovingWindowRateLimiter
+
+from newsportal.ratelimit import ResilientLimiter
 
 
 @dataclass(frozen=True, slots=True)
@@ -52,7 +53,7 @@ class LoginLimiter:
         else:
             storage = storage_from_string(storage_url)  # type: ignore[assignment]
         self.storage = storage
-        self._limiter = MovingWindowRateLimiter(storage)
+        self._limiter = ResilientLimiter(storage)
         c = self.config
         self._account: RateLimitItem = RateLimitItemPerMinute(c.account_failures, c.window_minutes, "acct")
         self._ip: RateLimitItem = RateLimitItemPerMinute(c.ip_failures, c.window_minutes, "ip")

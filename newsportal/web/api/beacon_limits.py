@@ -5,23 +5,20 @@ store from a client that simply sends many requests (each one is a durable write
 (one process) unless the site has a Redis URL, so every worker shares the counts. Moving windows: no burst
 at a window's edge.
 
-When the shared storage (Redis) does not answer, the limits fall back to this process's memory rather than
-failing the request: the limits stay on, only no longer shared between workers until Redis is back.
+When the shared storage (Redis) does not answer, the limits fall back to this process's memory
+(:class:`newsportal.ratelimit.ResilientLimiter`) rather than failing the request.
 """
 
 from __future__ import annotations
 
-import logging
 import math
 import time
 
 from limits import RateLimitItem, parse_many
-from limits.storage import MemoryStorage, storage_from_string
-from limits.strategies import MovingWindowRateLimiter
+from limits.storage import storage_from_string
 
 from newsportal.config import Settings
-
-log = logging.getLogger(__name__)
+from newsportal.ratelimit import ResilientLimiter
 
 #: Prefix of the limit keys in Redis under the default ``redis_prefix`` (kept so that an upgrade does not
 #: reset the running windows); another ``redis_prefix`` puts the limits under it.
@@ -39,9 +36,7 @@ class BeaconLimiter:
         self._ip: list[RateLimitItem] = parse_many(per_ip)
         self._reader: list[RateLimitItem] = parse_many(per_reader)
         options = {"key_prefix": prefix} if storage_url.startswith(("redis", "rediss", "unix")) else {}
-        self._limiter = MovingWindowRateLimiter(storage_from_string(storage_url, **options))
-        self._shared = bool(options)
-        self._local: MovingWindowRateLimiter | None = None  # made on the first failure of shared storage
+        self._limiter = ResilientLimiter(storage_from_string(storage_url, **options))
 
     @classmethod
     def for_settings(cls, settings: Settings) -> BeaconLimiter:
@@ -54,19 +49,7 @@ class BeaconLimiter:
         All limits are tested before any is consumed, so refused requests do not eat the budget of a
         reader who retries politely.
         """
-        if not self._shared:
-            return self._hit(self._limiter, ip, reader)
-        import redis
-
-        try:
-            return self._hit(self._limiter, ip, reader)
-        except (redis.exceptions.RedisError, OSError) as exc:
-            if self._local is None:
-                log.warning("beacon limits fall back to this process (shared storage failed: %s)", exc)
-                self._local = MovingWindowRateLimiter(MemoryStorage())
-            return self._hit(self._local, ip, reader)
-
-    def _hit(self, limiter: MovingWindowRateLimiter, ip: str, reader: str) -> int | None:
+        limiter = self._limiter
         groups = [(self._ip, f"ip:{ip}"), (self._reader, f"reader:{reader}")]
         for items, key in groups:
             for item in items:
