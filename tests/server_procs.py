@@ -6,13 +6,16 @@ first time, and with several worker processes the kernel spreads the calls over 
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import socket
 import subprocess
+import threading
 import time
 import urllib.error
 import urllib.request
+from collections.abc import Iterator
 from typing import Any
 
 from tests.conftest import BROWSER_UA
@@ -82,3 +85,21 @@ def wait_for(predicate, timeout: float, every: float = 0.25) -> float | None:
         if time.monotonic() - start > timeout:
             return None
         time.sleep(every)
+
+
+@contextlib.contextmanager
+def app_in_thread(app, port: int, timeout: float = 60) -> Iterator[None]:
+    """Serve the ASGI ``app`` with uvicorn on 127.0.0.1:``port`` in a thread (lifespan on) while inside."""
+    import uvicorn
+
+    server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port, log_level="critical",
+                                           lifespan="on", access_log=False))
+    thread = threading.Thread(target=server.run, daemon=True)
+    thread.start()
+    try:
+        if wait_for(lambda: server.started or not thread.is_alive(), timeout) is None or not server.started:
+            raise AssertionError(f"the app did not start on port {port} within {timeout:.0f} s")
+        yield
+    finally:
+        server.should_exit = True
+        thread.join(timeout=30)

@@ -13,7 +13,6 @@ import os
 import shutil
 import socket
 import subprocess
-import threading
 from pathlib import Path
 from urllib.parse import quote
 
@@ -23,7 +22,7 @@ from newsportal.config import Settings
 from newsportal.deploy.nginx import NginxSite, prepare_prefix, render
 from newsportal.newsroom import save_article
 from tests.conftest import REQUIRE_SERVICES, TEST_SECRET, make_store, sample_draft
-from tests.server_procs import call, free_port, wait_for
+from tests.server_procs import app_in_thread, call, free_port, wait_for
 from tests.web.api.helpers import GOOD
 
 NGINX = shutil.which("nginx") or "/usr/sbin/nginx"
@@ -53,8 +52,6 @@ def raw_get(port: int, path: str, headers: dict[str, str] | None = None) -> tupl
 @pytest.fixture(scope="module")
 def site(tmp_path_factory):
     need_nginx()
-    import uvicorn
-
     from newsportal.demo.load import install_catalog
     from newsportal.portal import Portal
     from newsportal.web.app import create_app
@@ -83,23 +80,21 @@ def site(tmp_path_factory):
     assert check.returncode == 0, check.stderr
 
     app = create_app(portal=portal)
-    server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=app_port, log_level="warning",
-                                           lifespan="on", access_log=False))
-    thread = threading.Thread(target=server.run, daemon=True)
-    thread.start()
-    nginx = subprocess.Popen([NGINX, "-c", str(conf_file), "-p", str(conf.prefix), "-g", "daemon off;"],
-                             stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
     try:
-        up = wait_for(lambda: _answers(front_port) and server.started, 90)
-        died = nginx.poll() is not None
-        assert up is not None, nginx.stderr.read().decode(errors="replace") if died else "no answer in 90 s"
-        yield {"port": front_port, "app_port": app_port, "article": article, "token": token, "app": app,
-               "portal": portal}
+        with app_in_thread(app, app_port):
+            cmd = [NGINX, "-c", str(conf_file), "-p", str(conf.prefix), "-g", "daemon off;"]
+            nginx = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+            try:
+                up = wait_for(lambda: _answers(front_port), 90)
+                dead = nginx.poll() is not None
+                why = nginx.stderr.read().decode(errors="replace") if dead else "no answer"
+                assert up is not None, why
+                yield {"port": front_port, "app_port": app_port, "article": article, "token": token,
+                       "app": app, "portal": portal}
+            finally:
+                nginx.terminate()
+                nginx.wait(timeout=30)
     finally:
-        nginx.terminate()
-        nginx.wait(timeout=30)
-        server.should_exit = True
-        thread.join(timeout=30)
         portal.close()
         dispose()
 

@@ -13,7 +13,6 @@ from __future__ import annotations
 import os
 import shutil
 import subprocess
-import threading
 import time
 import uuid
 from pathlib import Path
@@ -23,7 +22,7 @@ import pytest
 from newsportal.config import Settings
 from newsportal.newsroom import save_article
 from tests.conftest import BROWSER_UA, REDIS_URL, REQUIRE_SERVICES, TEST_SECRET, need_redis, sample_draft
-from tests.server_procs import call, free_port, wait_for
+from tests.server_procs import app_in_thread, call, free_port, wait_for
 
 PG_BIN = Path("/usr/lib/postgresql/15/bin")
 if not PG_BIN.exists():
@@ -80,8 +79,6 @@ def site(tmp_path):
             pytest.fail(message + " (required in CI)")
         pytest.skip(message)
     need_redis()
-    import uvicorn
-
     from newsportal.demo.load import install_catalog
     from newsportal.portal import Portal
     from newsportal.store import open_store
@@ -107,16 +104,8 @@ def site(tmp_path):
         articles = [save_article(portal, sample_draft(title=t, external_id=f"pg-{i}"), actor="t",
                                  publish_now=True)[0]
                     for i, t in enumerate(["海河新区开通智慧公交线路", "滨海图书馆延长开放时间"])]
-        server = uvicorn.Server(uvicorn.Config(create_app(portal=portal), host="127.0.0.1", port=app_port,
-                                               log_level="critical", lifespan="on", access_log=False))
-        thread = threading.Thread(target=server.run, daemon=True)
-        thread.start()
-        assert wait_for(lambda: server.started, 60) is not None
-        try:
+        with app_in_thread(create_app(portal=portal), app_port):
             yield {"port": app_port, "articles": articles, "pg": pg, "portal": portal, "store": store}
-        finally:
-            server.should_exit = True
-            thread.join(timeout=30)
     finally:
         if portal is not None:
             try:

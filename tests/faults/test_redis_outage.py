@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import shutil
 import subprocess
-import threading
 from pathlib import Path
 
 import pytest
@@ -18,7 +17,7 @@ import pytest
 from newsportal.config import Settings
 from newsportal.newsroom import save_article
 from tests.conftest import BROWSER_UA, REQUIRE_SERVICES, TEST_SECRET, make_store, sample_draft
-from tests.server_procs import call, free_port, wait_for
+from tests.server_procs import app_in_thread, call, free_port, wait_for
 
 REDIS_SERVER = shutil.which("redis-server") or "/usr/bin/redis-server"
 
@@ -59,8 +58,6 @@ def site(tmp_path, tmp_path_factory):
         if REQUIRE_SERVICES:
             pytest.fail(message + " (required in CI)")
         pytest.skip(message)
-    import uvicorn
-
     from newsportal.demo.load import install_catalog
     from newsportal.portal import Portal
     from newsportal.web.app import create_app
@@ -80,16 +77,10 @@ def site(tmp_path, tmp_path_factory):
                              publish_now=True)[0]
                 for i, t in enumerate(["海河新区开通智慧公交线路", "滨海图书馆延长开放时间",
                                        "江城地铁新线试运营"])]
-    server = uvicorn.Server(uvicorn.Config(create_app(portal=portal), host="127.0.0.1", port=app_port,
-                                           log_level="critical", lifespan="on", access_log=False))
-    thread = threading.Thread(target=server.run, daemon=True)
-    thread.start()
-    assert wait_for(lambda: server.started, 60) is not None
     try:
-        yield {"port": app_port, "articles": articles, "cache": cache, "portal": portal}
+        with app_in_thread(create_app(portal=portal), app_port):
+            yield {"port": app_port, "articles": articles, "cache": cache, "portal": portal}
     finally:
-        server.should_exit = True
-        thread.join(timeout=30)
         cache.stop()
         portal.close()
         dispose()
