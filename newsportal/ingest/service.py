@@ -264,6 +264,14 @@ class IngestService(SourceAdmin):
                 out.append(self.take(source, item, now))
             return out
         results: dict[int, ItemResult] = {}
+        try:
+            self._take_rounds(source, items, now, results)
+        finally:  # a failure mid-poll (the database went away) still reports the items already taken
+            out.extend(results[i] for i in range(len(items)) if i in results)
+        return out
+
+    def _take_rounds(self, source: IngestSource, items: Sequence[IngestItem], now: datetime,
+                     results: dict[int, ItemResult]) -> None:
         pending = list(range(len(items)))
         while pending:
             later: list[int] = []
@@ -286,8 +294,6 @@ class IngestService(SourceAdmin):
             if batch:
                 self._save_batch(source, batch, now, results)
             pending = later
-        out.extend(results[i] for i in range(len(items)))
-        return out
 
     def _save_batch(self, source: IngestSource, batch: list[tuple[int, _ToSave]], now: datetime,
                     results: dict[int, ItemResult]) -> None:
