@@ -101,7 +101,7 @@ class PublishTail:
             docs: list[IndexDoc] = []
             stories: dict[int, int] = {}
             embed: list[tuple[int, str, str, tuple[float, bool]]] = []
-            for article, _ in saved:
+            for article, previous in saved:
                 story = article.story_id
                 if article.status is ArticleStatus.PUBLISHED:
                     doc = self.store.index_doc(article)
@@ -110,8 +110,9 @@ class PublishTail:
                         stories[doc.id] = story
                     embed.append((doc.id, doc.title, doc.text, base))
                     docs.append(doc)
-                else:
-                    self.unpublish(article)
+                elif article.id in self.catalog or (previous is not None
+                                                    and previous.status is ArticleStatus.PUBLISHED):
+                    self.unpublish(article)  # (an index commit each; a story never live has nothing to undo)
                 self.ledger.note(article.id, Version(article.updated_at, article.status.value, story,
                                                      article.channel_id))
             if stories:

@@ -104,6 +104,7 @@ def test_batch_keeps_every_ingest_rule(portal, partner, fetcher, clock):
     for i in first["jb-weekly"].items:  # an untrusted partner's new stories wait for review
         assert portal.store.get_article(i.article_id).status is ArticleStatus.REVIEW
         assert i.article_id not in portal.catalog
+    assert portal.index.search("第50号社区食堂")[1] == 0  # nor in search
     assert service.health(review.id)[0].items_taken == 3
 
     changed = entries(6)
