@@ -15,6 +15,8 @@
    moment the source exists (the CLI returned) to the health API reporting every item taken.
 5. **ninjs pushes**: ``--pushes`` distinct items POSTed one at a time to ``/api/v1/ingest/ninjs``.
 
+The corpus's sentence vectors are random placeholders written beside the index (see
+``placeholder_vectors``): embedding 20,000 articles at server start would take longer than the rest.
 Results are printed and written to ``bench/results/search_ingest-<UTC>.json``.
 """
 
@@ -49,6 +51,15 @@ from _benchlib import (  # noqa: E402
     write_json,
     write_story_ids,
 )
+
+REINDEX_CPU: list[float] = []  # CPU seconds of the reindex (this process, all threads)
+
+
+def proc_cpu(pid: int) -> float:
+    """CPU seconds (user + system, all threads) a process has used: wall time is noisy on a shared machine."""
+    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
 
 CLI = [sys.executable, "-c", "from newsportal.cli import main; main()"]
 HOST = "127.0.0.1"
@@ -89,13 +100,35 @@ def prepare(data_dir: Path, n: int, seed: int, clock: Clock) -> tuple[float, lis
     published = [r.id for r in portal.store.catalog_rows()]
     clock.say(f"corpus stored: {len(published)} published articles; reindexing …")
     index = TextIndex(data_dir / "index")
-    t = time.perf_counter()
+    t, cpu = time.perf_counter(), time.process_time()
     done = reindex(index, published, portal.store.index_docs_by_ids)
     took = time.perf_counter() - t
+    REINDEX_CPU.append(time.process_time() - cpu)
     index.close()
-    portal.store.close()
     clock.say(f"full reindex: {done} articles in {took:.1f} s")
+    placeholder_vectors(data_dir, published)
+    portal.store.close()
     return took, titles
+
+
+def placeholder_vectors(data_dir: Path, ids: list[int]) -> None:
+    """Random unit sentence vectors for the corpus, written to the server's side file, so the server does
+    not embed N articles at start (about 32 ms of CPU each: 11 CPU-minutes at 20,000; embedding speed is
+    measured by ``recommend_speed.py``). Nothing measured here reads them: search does not use vectors, and
+    the feed and ninjs items are embedded for real on publish."""
+    import numpy as np
+
+    from newsportal.recommend.vectors import Stored, VectorFile
+
+    rng = np.random.default_rng(0)
+    file = VectorFile(data_dir / "vectors.sqlite3", "usem3")
+    for start in range(0, len(ids), 5000):
+        chunk = ids[start:start + 5000]
+        vecs = rng.standard_normal((len(chunk), 512)).astype(np.float32)
+        vecs /= np.linalg.norm(vecs, axis=1, keepdims=True)
+        file.save((aid, Stored("bench-placeholder", 0.5, False, vec)) for aid, vec in zip(chunk, vecs,
+                                                                                         strict=True))
+    file.close()
 
 
 def queries(titles: list[str], k: int, rng: random.Random) -> list[str]:
@@ -258,7 +291,10 @@ def main() -> None:
         server = serve(data_dir, port, data_dir / "server.log")
         try:
             clock.say("server up; searching …")
+            report["reindex_cpu_s"] = REINDEX_CPU[0]
+            cpu = proc_cpu(server.pid)
             times, hits = timed_searches(base, qs)
+            report["search_server_cpu_ms_per_query"] = (proc_cpu(server.pid) - cpu) / len(qs) * 1000
             report["search_ms"] = summary(times)
             report["search_with_hits"] = hits
             ms = report["search_ms"]
@@ -270,13 +306,14 @@ def main() -> None:
             t = time.perf_counter()
             cli(data_dir, "source", "add-feed", "jiangzhou-morning", url, "--trusted")
             report["feed_cli_s"] = time.perf_counter() - t  # a CLI process start, not ingest work
-            t = time.perf_counter()
+            t, cpu = time.perf_counter(), proc_cpu(server.pid)
             deadline = time.monotonic() + 1200
             # one poll takes the whole feed; it is over when the source records a success or an error
             while not (h := health(base, api_token, "jiangzhou-morning")).get("last_poll_at") \
                     and time.monotonic() < deadline:
                 time.sleep(0.1)
             report["feed_s"] = time.perf_counter() - t
+            report["feed_server_cpu_s"] = proc_cpu(server.pid) - cpu  # includes its idle 0.5 s poll ticks
             report["feed_health"] = h
             report["feed_taken"] = h.get("items_taken")
             httpd.shutdown()
@@ -284,7 +321,9 @@ def main() -> None:
                       f"{h.get('items_refused')} refused in {report['feed_s']:.1f} s")
             pushed = cli(data_dir, "source", "add-push", "youth-daily", "--trusted")
             push_token = pushed.strip().splitlines()[-1]
+            cpu = proc_cpu(server.pid)
             total, ptimes, codes = push_all(base, push_token, args.pushes, args.seed + 2)
+            report["ninjs_server_cpu_ms_per_item"] = (proc_cpu(server.pid) - cpu) / args.pushes * 1000
             report["ninjs"] = {"items": args.pushes, "seconds": total, "per_s": args.pushes / total,
                                "ms": summary(ptimes), "status": codes}
             clock.say(f"ninjs: {args.pushes / total:.1f} items/s, statuses {codes}")

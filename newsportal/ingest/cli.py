@@ -161,7 +161,7 @@ def poll(key: PollKey = None,
         with Fetcher(FetchLimits(block_private=not allow_internal)) as fetcher:
             writer = PortalArticleWriter(portal)
             service = IngestService(IngestSources(portal.store.engine), fetcher, writer.save,
-                                    withdraw_article=writer.withdraw)
+                                    withdraw_article=writer.withdraw, save_batch=writer.save_many)
             try:
                 if key is None:
                     polls = service.poll_due(me)

@@ -7,6 +7,7 @@ and error types without the polling machinery.
 from __future__ import annotations
 
 import hashlib
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Literal, Protocol
@@ -14,6 +15,7 @@ from typing import Literal, Protocol
 from newsportal.domain import Article, ArticleDraft
 from newsportal.ingest.items import IngestError
 from newsportal.ingest.poll import Refused
+from newsportal.newsroom.batch import BatchOutcome, BatchSave
 
 
 class SaveArticle(Protocol):
@@ -29,6 +31,13 @@ class SaveArticle(Protocol):
 
     def __call__(self, draft: ArticleDraft, *, publish: bool, existing_article_id: int | None,
                  actor: str) -> Article: ...
+
+
+class SaveBatch(Protocol):
+    """Write many partner stories at once (:func:`newsportal.newsroom.batch.save_articles`): one outcome per
+    save, in order; a refused save carries its ``error`` and never stops the others."""
+
+    def __call__(self, saves: Sequence[BatchSave], *, actor: str) -> list[BatchOutcome]: ...
 
 
 class WithdrawArticle(Protocol):

@@ -20,8 +20,8 @@ import html
 import logging
 import random
 import re
-from collections.abc import Callable
-from dataclasses import replace
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 
 from newsportal.domain import ArticleDraft
@@ -32,6 +32,7 @@ from newsportal.ingest.ninjs import FieldProblem, NinjsInvalid, ninjs_to_item, p
 from newsportal.ingest.outcomes import (
     ItemResult,
     SaveArticle,
+    SaveBatch,
     SourcePoll,
     Unauthorized,
     WithdrawArticle,
@@ -39,7 +40,15 @@ from newsportal.ingest.outcomes import (
 )
 from newsportal.ingest.pages import extract_page
 from newsportal.ingest.poll import PollOutcome, Refused, poll_feed, poll_pages
-from newsportal.store.ingest_sources import IngestedItem, IngestSource, IngestSources, ItemMatch, PollRecord
+from newsportal.newsroom.batch import BatchSave
+from newsportal.store.ingest_sources import (
+    IngestedItem,
+    IngestSource,
+    IngestSources,
+    ItemLedgerRow,
+    ItemMatch,
+    PollRecord,
+)
 from newsportal.timeutil import utcnow
 
 log = logging.getLogger(__name__)
@@ -52,6 +61,17 @@ def external_id(source_key: str, guid: str) -> str:
     return f"ingest:{source_key}:{hashlib.sha256(guid.encode('utf-8')).hexdigest()[:32]}"
 
 
+@dataclass(frozen=True)
+class _ToSave:
+    """An item that passed every rule and must be written: its draft and the article it updates."""
+
+    item: IngestItem
+    match: ItemMatch | None
+    draft: ArticleDraft
+    existing: int | None
+    publish: bool
+
+
 class IngestService(SourceAdmin):
     """Polling, item taking and pushes, plus the source administration of :class:`SourceAdmin`
     (``add_feed``, ``add_pages``, ``add_push``, ``list_sources``, ``disable``, ``health`` …)."""
@@ -60,10 +80,12 @@ class IngestService(SourceAdmin):
                  withdraw_article: WithdrawArticle, clock: Callable[[], datetime] = utcnow,
                  rng: random.Random | None = None, backoff: Backoff | None = None,
                  lease: timedelta = timedelta(minutes=15), max_age: timedelta = timedelta(days=365),
-                 actor: str = "ingest", page_limit: int = 50, batch: int = 100) -> None:
+                 actor: str = "ingest", page_limit: int = 50, batch: int = 100,
+                 save_batch: SaveBatch | None = None) -> None:
         super().__init__(repo, clock)
         self.fetcher = fetcher
         self.save_article = save_article
+        self.save_batch = save_batch  # many items at once (a big feed); None: one by one
         self.withdraw_article = withdraw_article
         self.backoff = backoff or Backoff(rng=rng or random.Random(), clock=clock)
         self.lease = lease
@@ -137,8 +159,7 @@ class IngestService(SourceAdmin):
         poll.not_modified, poll.warning = outcome.not_modified, outcome.warning
         poll.refused = list(outcome.refused)
         try:
-            for item in outcome.items:
-                poll.items.append(self.take(source, item, now))
+            self.take_all(source, outcome.items, now, into=poll.items)
         except Exception as exc:  # e.g. the database went away mid-poll: items taken so far stay taken
             log.exception("ingest source %s: taking items failed", source.id)
             poll.ok, poll.error_reason = False, "internal"
@@ -184,6 +205,20 @@ class IngestService(SourceAdmin):
     # -- one item ------------------------------------------------------------------------------------
     def take(self, source: IngestSource, item: IngestItem, now: datetime) -> ItemResult:
         """Turn one item into a new or updated article (or decide it must not be); see the module doc."""
+        screened = self._screen(source, item, now)
+        if isinstance(screened, ItemResult):
+            return screened
+        try:
+            article = self.save_article(screened.draft, publish=screened.publish,
+                                        existing_article_id=screened.existing, actor=self.actor)
+        except ValueError as exc:
+            return self._refused(screened, exc)
+        self._remember(source, screened.item, article.id, now)
+        return ItemResult(screened.item.guid, "updated" if screened.match else "created", article.id)
+
+    def _screen(self, source: IngestSource, item: IngestItem, now: datetime) -> ItemResult | _ToSave:
+        """Every rule before the write: too old, withdrawn or held, unchanged, stale (an ItemResult, with
+        the ledger touched as needed), or the draft to write (:class:`_ToSave`)."""
         original = min(item.original_time, now) if item.original_time else None
         updated = min(item.updated_time, now) if item.updated_time else None
         item = replace(item, original_time=original, updated_time=updated, content_hash=item.content_hash)
@@ -204,15 +239,77 @@ class IngestService(SourceAdmin):
                 self.repo.touch_item(stored.id, now)
                 return ItemResult(item.guid, "stale", stored.article_id)
         draft = self._draft(source, item, now, same_guid=match is None or match.by == "guid")
-        existing = match.item.article_id if match else None
         embargoed = item.embargoed_until is not None and item.embargoed_until > now
+        return _ToSave(item, match, draft, match.item.article_id if match else None,
+                       source.trusted and not embargoed)
+
+    @staticmethod
+    def _refused(screened: _ToSave, exc: ValueError) -> ItemResult:
+        return ItemResult(screened.item.guid, "refused", screened.existing, "article_invalid",
+                          f"稿件未通过发布检查：{exc}")
+
+    # -- many items ----------------------------------------------------------------------------------
+    def take_all(self, source: IngestSource, items: Sequence[IngestItem], now: datetime,
+                 into: list[ItemResult] | None = None) -> list[ItemResult]:
+        """Take a poll's items, in order of the feed, appending each result to ``into`` as it is known.
+
+        With a batch writer and more than one item, the items are screened one by one (the same rules as
+        :meth:`take`) and the ones to write go through ``save_batch`` together: one transaction and one
+        index commit for the lot. An item sharing a guid, URL or content hash with an earlier item of the
+        same batch waits for the next round, so it meets that item's ledger row as it would one by one.
+        """
+        out = into if into is not None else []
+        if self.save_batch is None or len(items) < 2:
+            for item in items:
+                out.append(self.take(source, item, now))
+            return out
+        results: dict[int, ItemResult] = {}
         try:
-            article = self.save_article(draft, publish=source.trusted and not embargoed,
-                                        existing_article_id=existing, actor=self.actor)
-        except ValueError as exc:
-            return ItemResult(item.guid, "refused", existing, "article_invalid", f"稿件未通过发布检查：{exc}")
-        self._remember(source, item, article.id, now)
-        return ItemResult(item.guid, "updated" if match else "created", article.id)
+            self._take_rounds(source, items, now, results)
+        finally:  # a failure mid-poll (the database went away) still reports the items already taken
+            out.extend(results[i] for i in range(len(items)) if i in results)
+        return out
+
+    def _take_rounds(self, source: IngestSource, items: Sequence[IngestItem], now: datetime,
+                     results: dict[int, ItemResult]) -> None:
+        pending = list(range(len(items)))
+        while pending:
+            later: list[int] = []
+            keys: set[tuple[str, str]] = set()
+            batch: list[tuple[int, _ToSave]] = []
+            for i in pending:
+                item = items[i]
+                mine = {("guid", item.guid), ("hash", item.content_hash)}
+                if item.original_url:
+                    mine.add(("url", item.original_url))
+                if mine & keys:
+                    later.append(i)
+                    continue
+                keys |= mine
+                screened = self._screen(source, item, now)
+                if isinstance(screened, ItemResult):
+                    results[i] = screened
+                else:
+                    batch.append((i, screened))
+            if batch:
+                self._save_batch(source, batch, now, results)
+            pending = later
+
+    def _save_batch(self, source: IngestSource, batch: list[tuple[int, _ToSave]], now: datetime,
+                    results: dict[int, ItemResult]) -> None:
+        assert self.save_batch is not None
+        saves = [BatchSave(t.draft, article_id=t.existing, publish_now=t.publish and t.existing is None,
+                           review=not t.publish) for _, t in batch]
+        outcomes = self.save_batch(saves, actor=self.actor)
+        remember: list[ItemLedgerRow] = []
+        for (i, t), outcome in zip(batch, outcomes, strict=True):
+            if outcome.article is None:
+                results[i] = self._refused(t, outcome.error or ValueError("未保存"))
+                continue
+            remember.append(ItemLedgerRow(t.item.guid, t.item.original_url, t.item.content_hash,
+                                          outcome.article.id, t.item.original_time, t.item.updated_time))
+            results[i] = ItemResult(t.item.guid, "updated" if t.match else "created", outcome.article.id)
+        self.repo.remember_items(source.id, remember, now=now)
 
     def _withdraw_or_hold(self, source: IngestSource, item: IngestItem, match: ItemMatch | None,
                           now: datetime) -> ItemResult:

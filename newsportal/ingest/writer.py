@@ -7,9 +7,11 @@ from untrusted sources are put in ``review`` status (the newsroom's queue) rathe
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import Protocol
 
 from newsportal.domain import Article, ArticleDraft, ArticleStatus
+from newsportal.newsroom.batch import BatchOutcome, BatchSave, save_articles
 from newsportal.newsroom.publish import Desk, save_article, to_review, withdraw
 
 
@@ -34,6 +36,13 @@ class PortalArticleWriter:
         if changed and not publish and article.status is ArticleStatus.DRAFT and article.revision == 1:
             article = to_review(self.portal, article.id)
         return article
+
+    def save_many(self, saves: Sequence[BatchSave], *, actor: str) -> list[BatchOutcome]:
+        """Many partner stories through the batch publish path (one transaction, one index commit);
+        ``BatchSave.review`` sends a new untrusted story to the review queue as :meth:`save` does."""
+        if any(s.draft.source_key not in self.portal.sources_by_key for s in saves):
+            self.portal.reload_catalog()
+        return save_articles(self.portal, saves, actor=actor)
 
     def withdraw(self, article_id: int, *, actor: str) -> Article:
         return withdraw(self.portal, article_id)

@@ -26,10 +26,14 @@ class ArticleSaved:
 
     ``previous`` is the article as it was before the write (None for a new article), so a listener can tell
     what changed: a purge needs the old channel as well as the new one when an article moves.
+    ``pending`` is how many events of the same batch write (a big partner feed) follow this one: every
+    article is still announced, and a listener whose work covers them all (a cache purge) may do it once,
+    on the event with ``pending == 0``.
     """
 
     article: Article
     previous: Article | None
+    pending: int = 0
 
 
 @dataclass(frozen=True, slots=True)

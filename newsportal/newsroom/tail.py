@@ -7,6 +7,10 @@
       → ledger.note (so cross-process sync skips this process's own write)
       → signals.article_saved(ArticleSaved(article, previous))  (page cache purge and later listeners)
 
+    articles_saved([(article, previous), …])  the same for a batch: clustering per article in memory, then
+      one story-id transaction, one embedding batch, one index commit, and one signal per article
+
+
 Start-up (:mod:`newsportal.newsroom.startup`) and cross-process sync (:mod:`newsportal.newsroom.sync`) use
 :meth:`PublishTail.cluster` for articles that arrive without a story.
 """
@@ -14,6 +18,7 @@ Start-up (:mod:`newsportal.newsroom.startup`) and cross-process sync (:mod:`news
 from __future__ import annotations
 
 import threading
+from collections.abc import Sequence
 from datetime import datetime
 from typing import NamedTuple
 
@@ -86,20 +91,59 @@ class PublishTail:
                                                  article.channel_id))
         self.signals.article_saved.send(ArticleSaved(article, previous))
 
+    def articles_saved(self, saved: Sequence[tuple[Article, Article | None]]) -> None:
+        """:meth:`article_saved` for a batch (a big partner feed): each article is clustered in memory in
+        turn (so a reworded copy joins a story started earlier in the same batch), then the story ids are
+        persisted in one transaction, the sentence vectors embedded in one batch and the index committed
+        once. Listeners still hear one ``article_saved`` per article; ``pending`` counts the events of the
+        batch still to come, so a purge can wait for the last one."""
+        with self.ledger.lock:
+            docs: list[IndexDoc] = []
+            stories: dict[int, int] = {}
+            embed: list[tuple[int, str, str, tuple[float, bool]]] = []
+            for article, previous in saved:
+                story = article.story_id
+                if article.status is ArticleStatus.PUBLISHED:
+                    doc = self.store.index_doc(article)
+                    story, base = self._cluster_in_memory(doc)
+                    if story != doc.story_id:
+                        stories[doc.id] = story
+                    embed.append((doc.id, doc.title, doc.text, base))
+                    docs.append(doc)
+                elif article.id in self.catalog or (previous is not None
+                                                    and previous.status is ArticleStatus.PUBLISHED):
+                    self.unpublish(article)  # (an index commit each; a story never live has nothing to undo)
+                self.ledger.note(article.id, Version(article.updated_at, article.status.value, story,
+                                                     article.channel_id))
+            if stories:
+                self.store.set_stories(stories)
+            if self.vectors is not None and embed:
+                self.vectors.add_articles(embed)
+            if docs:
+                self.index.add_many(docs)
+        for left, (article, previous) in enumerate(saved, start=1):
+            self.signals.article_saved.send(ArticleSaved(article, previous, pending=len(saved) - left))
+
     def cluster(self, doc: IndexDoc) -> int:
         """Join the article to a story (or start one); persist the story id; update catalogue and window."""
+        story, base = self._cluster_in_memory(doc)
+        if story != doc.story_id:
+            self.store.set_story(doc.id, story)
+        if self.vectors is not None:
+            self.vectors.add_articles([(doc.id, doc.title, doc.text, base)])
+        return story
+
+    def _cluster_in_memory(self, doc: IndexDoc) -> tuple[int, tuple[float, bool]]:
+        """The story of ``doc`` (story window and catalogue updated, nothing persisted) and its base
+        quality; the caller persists the story id and embeds the vector, one by one or for a batch."""
         story, fp = self.stories.assign(doc, self.index.doc_freqs)
         if doc.story_id is not None and doc.story_id != doc.id and doc.story_id in self.catalog:
             story = doc.story_id  # an edit keeps the story it already joined
-        if story != doc.story_id:
-            self.store.set_story(doc.id, story)
         self.stories.add(doc.id, fp, story)
         base = base_quality(doc.title, doc.text)  # the body rules (calls to like and share, no text) apply
         self.catalog.put(doc.id, self.sources.entry(doc.channel_id, story, doc.published_at, doc.source_id,
                                                     doc.title, base=base))
-        if self.vectors is not None:
-            self.vectors.add_articles([(doc.id, doc.title, doc.text, base)])
-        return story
+        return story, base
 
     def unpublish(self, article: Article) -> None:
         """Take an article that is no longer published out of every derived view."""

@@ -15,13 +15,14 @@ with their counts. More-like-this queries (相关推荐) start from it, and stor
 
 from __future__ import annotations
 
+import contextlib
 import json
 import logging
 import math
 import shutil
 import threading
 from collections import Counter
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
 
 import tantivy
@@ -125,6 +126,22 @@ class TextIndex:
                 self._writer = None
                 self._acquire()
         self.index.reload()
+
+    @contextlib.contextmanager
+    def bulk_writer(self, heap_size: int = 256_000_000, threads: int = 2) -> Iterator[None]:
+        """Write through a big writer for a while (a full reindex): tantivy flushes a segment whenever its
+        heap fills, so 15 MB means hundreds of small segments to merge; a bigger heap and a second
+        indexing thread cut that. The long-lived small writer is back afterwards (its fixed heap is what
+        a serving process should keep)."""
+        with self._lock:
+            if self._writer is None:
+                raise RuntimeError("the index is open read-only")
+            self._writer.wait_merging_threads()
+            self._writer = self.index.writer(heap_size=heap_size, num_threads=threads)
+        try:
+            yield
+        finally:
+            self.settle()  # waits for the big writer's merges, then takes the small writer again
 
     def refresh(self) -> None:
         """See commits made by other processes."""
@@ -303,6 +320,22 @@ class TextIndex:
         else:
             result = searcher.search(q, limit, count=True, offset=offset)
         return self._ids(searcher, result.hits), int(getattr(result, "count", 0) or 0)
+
+    def stored_texts(self, article_ids: Iterable[int]) -> dict[int, str]:
+        """The snippet texts of many articles with one index query (a results page: one search instead of
+        twenty); articles not indexed are left out."""
+        ids = list(dict.fromkeys(article_ids))
+        if not ids:
+            return {}
+        searcher = self.index.searcher()
+        hits = searcher.search(tantivy.Query.term_set_query(self.schema, "id", ids), len(ids),
+                               count=False).hits
+        out: dict[int, str] = {}
+        for _, address in hits:
+            doc = searcher.doc(address)
+            stored = doc.get_first("text")
+            out[int(doc["id"][0])] = bytes(stored).decode("utf-8", "replace") if stored else ""
+        return out
 
     def stored_text(self, article_id: int) -> str:
         """The plain text kept for snippets ("" when the article is not indexed)."""

@@ -92,8 +92,9 @@ class ReaderSearch:
             total = len(ranked)
         cards = self._cards.by_ids(ranked[(page - 1) * per_page: wanted])
         terms = query.highlight_terms
-        out = [SearchHit(c, highlight(c.title, terms),
-                         snippet(self._index.stored_text(c.id) or c.summary, terms)) for c in cards]
+        texts = self._index.stored_texts(c.id for c in cards)
+        out = [SearchHit(c, highlight(c.title, terms), snippet(texts.get(c.id) or c.summary, terms))
+               for c in cards]
         return SearchResults(out, total, page, per_page, query, sort)
 
     def search(self, text: str, page: int = 1, per_page: int = 20) -> tuple[list[ArticleCard], int]:

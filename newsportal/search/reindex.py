@@ -29,7 +29,7 @@ def reindex(index: TextIndex, ids: Sequence[int], docs_by_ids: Callable[[Sequenc
     if not index.writable:
         raise IndexBusy()
     docs = (doc for start in range(0, len(ids), chunk) for doc in docs_by_ids(ids[start:start + chunk]))
-    index.clear()
-    n = index.add_many(docs, progress)
-    index.settle()
+    with index.bulk_writer():
+        index.clear()
+        n = index.add_many(docs, progress)
     return n

@@ -1,5 +1,6 @@
 """Storage behind one facade (:class:`Store`), embedded (SQLite) or production (PostgreSQL)."""
 
+from newsportal.store.articles import ArticleWrite
 from newsportal.store.base import Conflict, NotFound
 from newsportal.store.bulk import bulk_create
 from newsportal.store.facade import Store
@@ -20,6 +21,6 @@ def open_store(url: str) -> Store:
 
 
 __all__ = [
-    "CatalogRow", "ChangedRow", "Conflict", "NotFound", "Read", "Stats", "Store", "StoredEvent",
-    "bulk_create", "open_store",
+    "ArticleWrite", "CatalogRow", "ChangedRow", "Conflict", "NotFound", "Read", "Stats", "Store",
+    "StoredEvent", "bulk_create", "open_store",
 ]

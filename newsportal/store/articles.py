@@ -6,6 +6,8 @@ in (editors, feeds, the API) gets the same checks before anything reaches here.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
@@ -27,6 +29,19 @@ from newsportal.store.tables import (
 from newsportal.timeutil import utcnow
 
 
+@dataclass(frozen=True)
+class ArticleWrite:
+    """One write of :meth:`ArticleStore.write_articles`: a new article (``article_id`` None, created with
+    ``status``), or an update of ``article_id`` (its content when ``content``, then ``status`` if given)."""
+
+    draft: ArticleDraft
+    channel_id: int
+    source_id: int
+    article_id: int | None = None
+    status: ArticleStatus | None = ArticleStatus.DRAFT
+    content: bool = True
+
+
 class ArticleStore(StoreBase):
     # -- writes --------------------------------------------------------------------------------------
     def create_article(
@@ -40,27 +55,30 @@ class ArticleStore(StoreBase):
         now: datetime | None = None,
     ) -> Article:
         """Insert an article and its first revision. ``draft.body_html`` must already be sanitized."""
-        now = now or utcnow()
-        published_at = draft.published_at or (now if status is ArticleStatus.PUBLISHED else None)
         with self.session() as s, s.begin():
-            if draft.external_id and s.scalar(
-                select(ArticleRow.id).where(ArticleRow.external_id == draft.external_id)
-            ):
-                raise Conflict(f"external id {draft.external_id!r} already exists")
-            row = ArticleRow(
-                slug=make_slug(published_at or now, draft.external_id),
-                external_id=draft.external_id,
-                created_at=now,
-                status=status.value,
-                revision=1,
-            )
-            _apply(row, draft, channel_id, source_id, now, published_at)
-            s.add(row)
-            s.flush()
-            s.add(ArticleStatsRow(article_id=row.id, views=0, shares=0))
-            self._write_links(s, row.id, draft)
-            _write_revision(s, row, draft, actor, now)
-            return load_article(s, row)
+            return self._create_in(s, draft, channel_id, source_id, status, actor, now or utcnow())
+
+    def _create_in(self, s: Session, draft: ArticleDraft, channel_id: int, source_id: int,
+                   status: ArticleStatus, actor: str, now: datetime) -> Article:
+        published_at = draft.published_at or (now if status is ArticleStatus.PUBLISHED else None)
+        if draft.external_id and s.scalar(
+            select(ArticleRow.id).where(ArticleRow.external_id == draft.external_id)
+        ):
+            raise Conflict(f"external id {draft.external_id!r} already exists")
+        row = ArticleRow(
+            slug=make_slug(published_at or now, draft.external_id),
+            external_id=draft.external_id,
+            created_at=now,
+            status=status.value,
+            revision=1,
+        )
+        _apply(row, draft, channel_id, source_id, now, published_at)
+        s.add(row)
+        s.flush()
+        s.add(ArticleStatsRow(article_id=row.id, views=0, shares=0))
+        self._write_links(s, row.id, draft)
+        _write_revision(s, row, draft, actor, now)
+        return load_article(s, row)
 
     def update_article(
         self,
@@ -73,39 +91,67 @@ class ArticleStore(StoreBase):
         now: datetime | None = None,
     ) -> Article:
         """Replace an article's content, keeping its id, slug and status, and record a new revision."""
-        now = now or utcnow()
         with self.session() as s, s.begin():
-            row = s.get(ArticleRow, article_id)
-            if row is None:
-                raise NotFound(f"article {article_id} not found")
-            if draft.external_id and draft.external_id != row.external_id:
-                other = s.scalar(select(ArticleRow.id).where(ArticleRow.external_id == draft.external_id))
-                if other is not None:
-                    raise Conflict(f"external id {draft.external_id!r} belongs to article {other}")
-                row.external_id = draft.external_id
-            published_at = draft.published_at or row.published_at
-            _apply(row, draft, channel_id, source_id, now, published_at)
-            row.revision += 1
-            s.execute(delete(ArticleTagRow).where(ArticleTagRow.article_id == row.id))
-            s.execute(delete(ArticlePersonRow).where(ArticlePersonRow.article_id == row.id))
-            self._write_links(s, row.id, draft)
-            _write_revision(s, row, draft, actor, now)
-            return load_article(s, row)
+            return self._update_in(s, article_id, draft, channel_id, source_id, actor, now or utcnow())
+
+    def _update_in(self, s: Session, article_id: int, draft: ArticleDraft, channel_id: int, source_id: int,
+                   actor: str, now: datetime) -> Article:
+        row = s.get(ArticleRow, article_id)
+        if row is None:
+            raise NotFound(f"article {article_id} not found")
+        if draft.external_id and draft.external_id != row.external_id:
+            other = s.scalar(select(ArticleRow.id).where(ArticleRow.external_id == draft.external_id))
+            if other is not None:
+                raise Conflict(f"external id {draft.external_id!r} belongs to article {other}")
+            row.external_id = draft.external_id
+        published_at = draft.published_at or row.published_at
+        _apply(row, draft, channel_id, source_id, now, published_at)
+        row.revision += 1
+        s.execute(delete(ArticleTagRow).where(ArticleTagRow.article_id == row.id))
+        s.execute(delete(ArticlePersonRow).where(ArticlePersonRow.article_id == row.id))
+        self._write_links(s, row.id, draft)
+        _write_revision(s, row, draft, actor, now)
+        return load_article(s, row)
+
+    def write_articles(self, writes: Sequence[ArticleWrite], *, actor: str,
+                       now: datetime | None = None) -> list[Article]:
+        """Create or update many articles in ONE transaction (a big partner feed): each write is what
+        :meth:`create_article`, or :meth:`update_article` plus :meth:`set_status`, would do, with the same
+        rows (article, stats, tags, people, a revision). Any failure rolls the whole batch back, so the
+        caller can retry item by item and nothing is half-written."""
+        now = now or utcnow()
+        out: list[Article] = []
+        with self.session() as s, s.begin():
+            for w in writes:
+                if w.article_id is None:
+                    out.append(self._create_in(s, w.draft, w.channel_id, w.source_id,
+                                                w.status or ArticleStatus.DRAFT, actor, now))
+                    continue
+                article = (self._update_in(s, w.article_id, w.draft, w.channel_id, w.source_id, actor, now)
+                           if w.content else None)
+                if w.status is not None and (article is None or article.status is not w.status):
+                    article = self._status_in(s, w.article_id, w.status, now)
+                if article is None:
+                    raise ValueError(f"write of article {w.article_id} changes nothing")
+                out.append(article)
+        return out
 
     def set_status(
         self, article_id: int, status: ArticleStatus, now: datetime | None = None
     ) -> Article:
         """Publish, withdraw or return to draft; the first publication stamps ``published_at``."""
-        now = now or utcnow()
         with self.session() as s, s.begin():
-            row = s.get(ArticleRow, article_id)
-            if row is None:
-                raise NotFound(f"article {article_id} not found")
-            row.status = status.value
-            row.updated_at = now
-            if status is ArticleStatus.PUBLISHED and row.published_at is None:
-                row.published_at = now
-            return load_article(s, row)
+            return self._status_in(s, article_id, status, now or utcnow())
+
+    def _status_in(self, s: Session, article_id: int, status: ArticleStatus, now: datetime) -> Article:
+        row = s.get(ArticleRow, article_id)
+        if row is None:
+            raise NotFound(f"article {article_id} not found")
+        row.status = status.value
+        row.updated_at = now
+        if status is ArticleStatus.PUBLISHED and row.published_at is None:
+            row.published_at = now
+        return load_article(s, row)
 
     def _write_links(self, s: Session, article_id: int, draft: ArticleDraft) -> None:
         seen: set[str] = set()

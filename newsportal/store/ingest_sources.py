@@ -121,6 +121,18 @@ class ItemMatch:
 
 
 @dataclass(frozen=True, slots=True)
+class ItemLedgerRow:
+    """One item to record with :meth:`IngestSources.remember_items` (the fields of ``remember_item``)."""
+
+    guid: str
+    url: str | None
+    content_hash: str
+    article_id: int
+    original_time: datetime | None
+    updated_time: datetime | None
+
+
+@dataclass(frozen=True, slots=True)
 class MediaSourceRef:
     id: int
     key: str
@@ -364,6 +376,35 @@ class IngestSources:
             except IntegrityError:
                 continue
         raise RuntimeError(f"could not record item {guid!r} of ingest source {ingest_source_id}")
+
+    def remember_items(self, ingest_source_id: int, rows: list[ItemLedgerRow], *, now: datetime) -> None:
+        """:meth:`remember_item` for a batch, in one transaction (a big feed's ledger). A concurrent
+        insert of one of the rows rolls the batch back and records the rows one by one instead."""
+        if not rows:
+            return
+        try:
+            with self._session() as s, s.begin():
+                guids = [r.guid for r in rows]
+                known: dict[str, IngestedItemRow] = {}
+                for start in range(0, len(guids), 500):
+                    known.update((row.guid, row) for row in s.scalars(select(IngestedItemRow).where(
+                        IngestedItemRow.ingest_source_id == ingest_source_id,
+                        IngestedItemRow.guid.in_(guids[start:start + 500]))))
+                for r in rows:
+                    row = known.get(r.guid)
+                    if row is None:
+                        row = known[r.guid] = IngestedItemRow(ingest_source_id=ingest_source_id, guid=r.guid,
+                                                              first_seen=now)
+                        s.add(row)
+                    row.original_url, row.content_hash, row.article_id = r.url, r.content_hash, r.article_id
+                    row.original_time, row.updated_time, row.last_seen = r.original_time, r.updated_time, now
+            return
+        except IntegrityError:
+            pass
+        for r in rows:
+            self.remember_item(ingest_source_id, guid=r.guid, url=r.url, content_hash=r.content_hash,
+                               article_id=r.article_id, original_time=r.original_time,
+                               updated_time=r.updated_time, now=now)
 
     def touch_item(self, item_id: int, now: datetime) -> None:
         with self.engine.begin() as conn:

@@ -65,6 +65,8 @@ class WebContext:
     #: the reader portal's tables (reports, tag listings, 阅读下一篇); set when the portal is attached
     reader_content: ReaderContent | None = field(default=None, repr=False)
     _portal: Portal | None = field(default=None, repr=False)
+    #: an article of the batch being announced was seen by readers: purge after the batch's last event
+    _purge_due: bool = field(default=False, repr=False)
 
     @classmethod
     def create(cls, settings: Settings, clock: Clock | None = None) -> WebContext:
@@ -113,7 +115,10 @@ class WebContext:
         self.images.invalidate()
 
     def _on_saved(self, event: ArticleSaved) -> None:
-        if _seen_by_readers(event):
+        # a batch purges once, after its last article, if any article of it was seen by readers
+        self._purge_due = self._purge_due or _seen_by_readers(event)
+        if self._purge_due and event.pending == 0:
+            self._purge_due = False
             self.purge_all()
 
     def _on_synced(self, event: ArticlesSyncedFromElsewhere) -> None:

@@ -48,7 +48,7 @@ def build_ingest(portal: Portal, settings: Settings, *, poll: bool | None = None
     fetcher = Fetcher(FetchLimits(block_private=settings.ingest_block_private))
     writer = PortalArticleWriter(portal)
     service = IngestService(IngestSources(portal.store.engine), fetcher, writer.save,
-                            withdraw_article=writer.withdraw)
+                            withdraw_article=writer.withdraw, save_batch=writer.save_many)
     wiring = IngestWiring(service, fetcher)
     if settings.ingest_embedded if poll is None else poll:
         wiring.loop = PollLoop(service, me=me or poller_name("server"),

@@ -69,10 +69,14 @@ def atom(entries: list[Entry], title: str = "江州晨报滚动新闻") -> bytes
 ATOM = {"Content-Type": "application/atom+xml; charset=utf-8"}
 
 
-def build_service(portal: Portal, fetcher: Fetcher, clock: Clock, seed: int = 7) -> IngestService:
+def build_service(portal: Portal, fetcher: Fetcher, clock: Clock, seed: int = 7, *,
+                  batch: bool = True) -> IngestService:
+    """The service as the server wires it (``batch``: a poll's items go through the batch publish path;
+    False: one by one, the path single pushes take)."""
     writer = PortalArticleWriter(portal)
     return IngestService(IngestSources(portal.store.engine), fetcher, writer.save,
-                         withdraw_article=writer.withdraw, clock=clock, rng=random.Random(seed))
+                         withdraw_article=writer.withdraw, clock=clock, rng=random.Random(seed),
+                         save_batch=writer.save_many if batch else None)
 
 
 def library_entry(**over: object) -> Entry:

@@ -92,3 +92,17 @@ def test_shared_fragments_are_rebuilt_after_their_ttl_while_the_old_ones_are_ser
         assert not ctx.fragments.lookup(False).fresh
         assert client.get("/").status_code == 200  # served at once from the stale fragments
         assert ctx.fragments.building(False) is not None or ctx.fragments.builds == before + 1
+
+def test_a_batch_purges_once_after_its_last_article(portal):
+    """A big feed announces every article; the caches are purged on the last event only, and then even
+    when the last article is a draft nobody sees (an earlier one of the batch was published)."""
+    ctx = filled(WebContext.create(portal.settings))
+    ctx.attach(portal)
+    draft, _ = save_article(portal, sample_draft(external_id="b1"), actor="t")
+    ctx = filled(ctx)
+    published = dataclasses.replace(draft, status=ArticleStatus.PUBLISHED)
+    edited_draft = dataclasses.replace(draft, title="另一篇草稿")
+    portal.signals.article_saved.send(ArticleSaved(published, draft, pending=1))
+    assert len(ctx.pages) == 1  # more of the batch to come: not yet
+    portal.signals.article_saved.send(ArticleSaved(edited_draft, draft, pending=0))
+    assert len(ctx.pages) == 0 and len(ctx.fragments) == 0

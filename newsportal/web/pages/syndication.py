@@ -74,7 +74,8 @@ class SyndicationCache:
         ctx.portal.signals.synced.connect(self._on_synced)
 
     def _on_saved(self, event: ArticleSaved) -> None:
-        self.cache.purge_all()
+        if event.pending == 0:  # a batch write purges once, after its last article
+            self.cache.purge_all()
 
     def _on_synced(self, event: ArticlesSyncedFromElsewhere) -> None:
         self.cache.purge_all()
