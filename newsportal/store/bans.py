@@ -12,7 +12,7 @@ from newsportal.comments.moderation import Reason
 from newsportal.store.comments_common import RowMissing, Sessions, session_factory, transaction
 from newsportal.store.tables_comments import ReaderAccountRow, ReaderBanRow
 
-__all__ = ["BanRecord", "BanStore"]
+__all__ = ["BanRecord", "BanStore", "ban_from_row"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -21,7 +21,8 @@ class BanRecord:
     ban: Ban
 
 
-def _ban(row: ReaderBanRow) -> Ban:
+def ban_from_row(row: ReaderBanRow) -> Ban:
+    """The pure ban of a row (also read by the posting snapshot in :mod:`.comment_posting`)."""
     return Ban(
         reader_id=row.reader_id,
         moderator_id=row.moderator_id,
@@ -53,7 +54,7 @@ class BanStore:
             )
             s.add(row)
             s.flush()
-            return BanRecord(row.id, _ban(row))
+            return BanRecord(row.id, ban_from_row(row))
 
     def for_reader(self, reader_id: int) -> list[BanRecord]:
         """Every ban the reader ever had, newest first (their record and the moderator's view)."""
@@ -63,7 +64,7 @@ class BanStore:
                 .where(ReaderBanRow.reader_id == reader_id)
                 .order_by(ReaderBanRow.starts_at.desc(), ReaderBanRow.id.desc())
             )
-            return [BanRecord(r.id, _ban(r)) for r in rows]
+            return [BanRecord(r.id, ban_from_row(r)) for r in rows]
 
     def active(self, now: datetime) -> list[BanRecord]:
         """Bans in force now, for the moderators' ban list."""
@@ -77,7 +78,7 @@ class BanStore:
                 )
                 .order_by(ReaderBanRow.ends_at)
             )
-            return [BanRecord(r.id, _ban(r)) for r in rows]
+            return [BanRecord(r.id, ban_from_row(r)) for r in rows]
 
     def count(self, reader_id: int) -> int:
         with self._sessions() as s:
@@ -93,7 +94,7 @@ class BanStore:
             row = s.get(ReaderBanRow, ban_id, with_for_update=True)
             if row is None:
                 raise RowMissing("no_ban", "这项禁言不存在。")
-            lifted = lift_ban(_ban(row), moderator_id, now)
+            lifted = lift_ban(ban_from_row(row), moderator_id, now)
             row.lifted_at = lifted.lifted_at
             row.lifted_by = lifted.lifted_by
             return BanRecord(row.id, lifted)

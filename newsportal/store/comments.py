@@ -16,9 +16,10 @@ from sqlalchemy import Select, exists, func, or_, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
-from newsportal.comments.moderation import AppealState, Comment, CommentState, Event, is_visible, new_comment
+from newsportal.comments.moderation import AppealState, Comment, CommentState, Event
 from newsportal.comments.prechecks import PriorComment
 from newsportal.comments.ranking import Page, Thread, build_threads, hot_order, paginate
+from newsportal.store.comment_posting import PostContext, insert_comment, read_post_context
 from newsportal.store.comment_rows import (
     CommentRecord,
     NewComment,
@@ -62,35 +63,32 @@ class CommentStore:
     # -- writing -------------------------------------------------------------------------------------
     def insert(self, new: NewComment, now: datetime) -> CommentRecord:
         """Save a prepared comment and its first audit line in one transaction."""
-        fresh = new_comment(0, new.article_id, new.author_id, now, mode=new.mode, show_now=new.show_now)
         with transaction(self._sessions) as s:
-            row = CommentRow(
-                article_id=new.article_id,
-                author_id=new.author_id,
-                root_id=new.root_id,
-                quoted_id=new.quoted_id,
-                text=new.text,
-                ip_label=new.ip_label,
-                state=fresh.state.value,
-                mode=new.mode.value,
-                shown_before_review=new.show_now,
-                visible=is_visible(fresh),
-                created_at=now,
-                note="",
-                after_approval=False,
-                flags=[{"code": f.code, "detail": f.detail_zh} for f in new.flags],
-                likes=0,
-                appeal_text="",
-                appeal_note="",
-            )
-            s.add(row)
-            s.flush()
-            write_comment(s, row, fresh, fresh.events)
-            s.flush()
             author = s.get(ReaderAccountRow, new.author_id)
-            return record_from_row(
-                row, author.nickname if author else None, author.deleted_at if author else None
+            return insert_comment(
+                s, new, now, author.nickname if author else None, author.deleted_at if author else None
             )
+
+    def post(
+        self,
+        reader_id: int,
+        article_id: int,
+        now: datetime,
+        decide: Callable[[PostContext], NewComment],
+        *,
+        since: datetime,
+        lookback: int,
+        reply_to: int | None = None,
+    ) -> CommentRecord:
+        """One post in one transaction: the snapshot (four reads), the caller's rules on it, two inserts.
+
+        ``decide`` raises to refuse (nothing is written) or says what to save; see :mod:`.comment_posting`.
+        """
+        with transaction(self._sessions) as s:
+            ctx = read_post_context(
+                s, reader_id, article_id, since=since, lookback=lookback, reply_to=reply_to
+            )
+            return insert_comment(s, decide(ctx), now, ctx.nickname, ctx.deleted_at)
 
     def transition(self, comment_id: int, step: Callable[[Comment], Comment]) -> CommentRecord:
         """Apply a pure moderation rule to the locked comment and persist state and audit atomically."""

@@ -75,7 +75,15 @@
   fetch(box.getAttribute("data-comments-section"), { credentials: "same-origin" })
     .then(function (resp) { if (!resp.ok) { throw new Error("section"); } return resp.text(); })
     .then(function (html) {
+      /* A keyboard user may already be on the fallback link when the fragment arrives: replacing it would
+         drop their focus to the page top, so hand it to the fragment's link to the same thread page. */
+      var focused = document.activeElement;
+      var hadFocus = !!focused && focused !== body && body.contains(focused);
       body.innerHTML = html;
+      if (hadFocus) {
+        var same = body.querySelector(".comments-more-link a") || body.querySelector("a, button, textarea");
+        if (same) { same.focus(); }
+      }
       box.addEventListener("submit", onSubmit);
       return fetch("/api/v1/readers/me", { credentials: "same-origin" });
     })
