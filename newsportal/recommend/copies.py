@@ -79,7 +79,8 @@ class CopyGuard:
         self.cos = COPY_COS if words is not None else COPY_COS_ALONE
         self.gap = gap_hours * 3600.0
 
-    def _same_words(self, a: int, b: int, cache: dict[int, frozenset[str]]) -> bool:
+    def _same_words(self, a: int, b: int, cache: dict[int, frozenset[str]], idf: dict[str, float]) -> bool:
+        """Word test; ``cache`` and ``idf`` live for one list, so each signature and term is read once."""
         if self.words is None:
             return True  # meaning alone, at the stricter COPY_COS_ALONE
         for aid in (a, b):
@@ -89,7 +90,9 @@ class CopyGuard:
         wa, wb = cache[a], cache[b]
         if len(wa) < MIN_TERMS or len(wb) < MIN_TERMS:
             return False
-        idf = self.words.idf(wa | wb)
+        unknown = (wa | wb) - idf.keys()
+        if unknown:
+            idf.update(self.words.idf(unknown))
         total = min(sum(idf.get(t, 0.0) for t in wa), sum(idf.get(t, 0.0) for t in wb))
         return total > 0 and sum(idf.get(t, 0.0) for t in wa & wb) / total >= COPY_WORDS
 
@@ -107,7 +110,7 @@ class CopyGuard:
             return False
         va, vb = self._vector(a), self._vector(b)
         return (va is not None and vb is not None and float(va @ vb) >= self.cos
-                and self._same_words(a, b, {}))
+                and self._same_words(a, b, {}, {}))
 
     def distinct(self, ids: Iterable[int], n: int | None = None, against: Collection[int] = ()) -> list[int]:
         """``ids`` in order, the first of each story, none a near copy of one kept or of ``against``.
@@ -120,6 +123,7 @@ class CopyGuard:
         stories: set[int] = set()
         kept: list[tuple[int, float, np.ndarray]] = []  # (id, published, vector) of what the list holds
         words: dict[int, frozenset[str]] = {}
+        idf: dict[str, float] = {}
 
         def take(aid: int) -> bool:
             entry = catalog.get(aid)
@@ -134,7 +138,7 @@ class CopyGuard:
             if vec is not None:
                 for other_id, published, other in kept:
                     if (abs(published - entry.published) <= self.gap and float(other @ vec) >= self.cos
-                            and self._same_words(other_id, aid, words)):
+                            and self._same_words(other_id, aid, words, idf)):
                         return False
                 kept.append((aid, entry.published, vec))
             stories.add(entry.story_id)

@@ -113,7 +113,7 @@ def top_up(picked: Sequence[int], filler: Iterable[int], catalog: Catalog, own_s
     article page still owes the reader a full 相关推荐 list. Fillers never repeat a pick's story or the
     article's own, so the list stays one item per story; with ``copies`` nor a near copy of either."""
     if copies is not None:
-        return copies.distinct([*picked, *filler], n, against=own_story)
+        return copies.distinct([*picked, *(a for a in filler if a in catalog)], n, against=own_story)
     out = list(picked)[:n]
     seen = {catalog.story_of(aid) for aid in out} | {catalog.story_of(aid) for aid in own_story}
     blocked = set(own_story) | set(out)
