@@ -17,7 +17,8 @@ Reported:
 * **Clickbait**: held-out precision / recall of the shipped model through ``assess`` (as
   ``bench/eval/clickbait_eval.py`` computes them).
 * **Duplicate-story rate**: lists (related for every article, hot global and per channel after simulated
-  traffic, 为你推荐 for simulated readers) holding two articles of one labelled story.
+  traffic, 为你推荐 for simulated readers, every channel page and the home list as the web views build them,
+  search with each title as the query) holding two articles of one labelled story.
 * **为你推荐 channel following**: for each channel with at least 10 articles, a reader reads 8 of them; the
   share of the top 10 in that channel, against the most the channel could fill with unread stories.
 
@@ -170,7 +171,8 @@ def personal_figures(portal, labels: dict, rng: random.Random) -> tuple[dict, li
         unread = {labels[a].story for a in members if labels[a].story not in read_stories}
         in_channel = sum(portal.catalog[a].channel_id == channel_id for a in got)
         subjects = {labels[a].subject for a in reads}
-        rows.append({"channel": channel_id, "slug": portal.channels.get(channel_id).slug, "in_channel": in_channel, "possible": min(K, len(unread)),
+        rows.append({"channel": channel_id, "slug": portal.channels.get(channel_id).slug,
+                     "in_channel": in_channel, "possible": min(K, len(unread)),
                      "same_subject": sum(labels[a].subject in subjects for a in got if a in labels),
                      "read_story_repeats": sum(labels[a].story in read_stories for a in got if a in labels)})
     possible = sum(r["possible"] for r in rows) or 1
