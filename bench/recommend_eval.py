@@ -17,7 +17,8 @@ Reported:
 * **Clickbait**: held-out precision / recall of the shipped model through ``assess`` (as
   ``bench/eval/clickbait_eval.py`` computes them).
 * **Duplicate-story rate**: lists (related for every article, hot global and per channel after simulated
-  traffic, 为你推荐 for simulated readers) holding two articles of one labelled story.
+  traffic, 为你推荐 for simulated readers, every channel page and the home list as the web views build them,
+  search with each title as the query) holding two articles of one labelled story.
 * **为你推荐 channel following**: for each channel with at least 10 articles, a reader reads 8 of them; the
   share of the top 10 in that channel, against the most the channel could fill with unread stories.
 
@@ -65,12 +66,15 @@ def build(split: str, tmp: Path) -> tuple[object, dict[int, corpus.EvalArticle]]
     items = corpus.load(split)
     source_of = {name: keys[i % len(keys)] for i, name in enumerate(sorted({a.source for a in items}))}
     labels = {}
+    # The corpus is dated across a year that may still lie ahead of the wall clock: publish "as of" its
+    # newest article, so the future-date check judges each article against the corpus's own time.
+    as_of = max(a.published_at for a in items).astimezone(UTC).replace(tzinfo=None)
     for a in sorted(items, key=lambda x: x.published_at):
         draft = ArticleDraft(title=a.title, body_html=paragraphs_to_html(a.paragraphs),
                              channel_slug=a.channel, source_key=source_of[a.source],
                              external_id=f"eval-{a.id}",
                              published_at=a.published_at.astimezone(UTC).replace(tzinfo=None))
-        article, _ = save_article(portal, draft, actor="bench", publish_now=True)
+        article, _ = save_article(portal, draft, actor="bench", publish_now=True, now=as_of)
         labels[article.id] = a
     return portal, labels
 
@@ -167,7 +171,8 @@ def personal_figures(portal, labels: dict, rng: random.Random) -> tuple[dict, li
         unread = {labels[a].story for a in members if labels[a].story not in read_stories}
         in_channel = sum(portal.catalog[a].channel_id == channel_id for a in got)
         subjects = {labels[a].subject for a in reads}
-        rows.append({"channel": channel_id, "in_channel": in_channel, "possible": min(K, len(unread)),
+        rows.append({"channel": channel_id, "slug": portal.channels.get(channel_id).slug,
+                     "in_channel": in_channel, "possible": min(K, len(unread)),
                      "same_subject": sum(labels[a].subject in subjects for a in got if a in labels),
                      "read_story_repeats": sum(labels[a].story in read_stories for a in got if a in labels)})
     possible = sum(r["possible"] for r in rows) or 1
@@ -176,12 +181,33 @@ def personal_figures(portal, labels: dict, rng: random.Random) -> tuple[dict, li
             "read_story_repeats": sum(r["read_story_repeats"] for r in rows), "rows": rows}, lists
 
 
+def page_lists(portal) -> tuple[list[list[int]], list[list[int]]]:
+    """Every page of every channel listing and the home list, as the web pages build them."""
+    from newsportal.web import views
+
+    channel_lists = []
+    for channel in portal.channels:
+        page = 1
+        while True:
+            listing = views.channel_page(portal, channel, page)
+            if not listing.items:
+                break
+            channel_lists.append([c.id for c in listing.items])
+            if page >= listing.pages:
+                break
+            page += 1
+    return channel_lists, [[c.id for c in views.home_lead(portal, 30)]]
+
+
 def duplicate_rates(portal, labels: dict, personal_lists: list[list[int]]) -> dict:
     related = [[a for a, _ in portal.related.related(aid, 8)] for aid in labels]
     channels = sorted({portal.catalog[a].channel_id for a in labels})
     hot = [portal.hot.ids(20)] + [portal.hot.ids(5, c) for c in channels]
+    search = [[c.id for c in portal.search(a.title, 1, 10)[0]] for a in labels.values()]
+    channel_pages, home = page_lists(portal)
     out = {}
-    for name, lists in (("related", related), ("hot", hot), ("personal", personal_lists)):
+    for name, lists in (("related", related), ("hot", hot), ("personal", personal_lists),
+                        ("channel", channel_pages), ("home", home), ("search", search)):
         out[name] = {"lists": len(lists), "with_duplicate": sum(dup(x, labels) for x in lists)}
     return out
 
@@ -214,6 +240,9 @@ def print_report(rep: dict) -> None:
     print(f"为你推荐 after 8 reads of one channel: {p['in_channel']}/{p['possible']} of the possible top-10"
           f" slots in that channel ({p['following']:.2f}), {p['readers']} readers; read-story repeats "
           f"{p['read_story_repeats']}")
+    for row in p["rows"]:
+        print(f"  {row['slug']:<14} {row['in_channel']}/{row['possible']} in channel, "
+              f"{row['same_subject']} on a subject read, {row['read_story_repeats']} read-story repeats")
 
 
 def main() -> int:

@@ -32,6 +32,7 @@ from newsportal.newsroom.sync import CrossProcessSync
 from newsportal.newsroom.tail import PublishTail, WriteLedger
 from newsportal.recommend.cards import CardLookup
 from newsportal.recommend.catalog import Catalog
+from newsportal.recommend.copies import CopyGuard
 from newsportal.recommend.hot import HotList
 from newsportal.recommend.personal import PersonalFeed
 from newsportal.recommend.pins import Pins
@@ -65,12 +66,16 @@ class Portal:
         # Sentence vectors (related, 为你推荐); a side file beside the index, none for an in-memory one.
         self.vectors = ArticleVectors(default_embedder(), VectorFile(
             None if settings.index_in_memory else settings.data_dir / "vectors.sqlite3", "usem3"))
-        self.related = RelatedEngine(self.index, self.catalog, self.channels.top_id, self.vectors)
+        # One story once in every list, near copies the clustering missed included (recommend/copies.py).
+        self.copies = CopyGuard(self.catalog, self.vectors, self.index)
+        self.related = RelatedEngine(self.index, self.catalog, self.channels.top_id, self.vectors,
+                                     self.copies)
         self.hot = HotList(self.counters, self.catalog, self.cards, self.pins, self.channels,
-                           self.store.list_cards)
+                           self.store.list_cards, self.copies)
         self.personal = PersonalFeed(self.store, self.catalog, self.index, self.hot, settings.history_days,
-                                     vectors=self.vectors, top_channel_of=self.channels.top_id)
-        self.searcher = ReaderSearch(self.index, self.catalog, self.cards)
+                                     vectors=self.vectors, top_channel_of=self.channels.top_id,
+                                     copies=self.copies)
+        self.searcher = ReaderSearch(self.index, self.catalog, self.cards, copies=self.copies)
         ledger = WriteLedger()
         self.tail = PublishTail(self.store, self.index, self.catalog, self.stories, self.counters,
                                 self.channels, self.source_book, self.signals, ledger, self.vectors)

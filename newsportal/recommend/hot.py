@@ -15,6 +15,7 @@ from newsportal.domain import ArticleCard, Page
 from newsportal.domain.channels import ChannelTree
 from newsportal.recommend.cards import CardLookup
 from newsportal.recommend.catalog import Catalog, one_per_story
+from newsportal.recommend.copies import CopyGuard
 
 
 class HotCounts(Protocol):
@@ -35,8 +36,9 @@ LatestCards = Callable[..., Page[ArticleCard]]
 
 class HotList:
     def __init__(self, counters: HotCounts, catalog: Catalog, cards: CardLookup, pins: PinnedIds,
-                 channels: ChannelTree, latest: LatestCards):
+                 channels: ChannelTree, latest: LatestCards, copies: CopyGuard | None = None):
         self.counters = counters
+        self.copies = copies or CopyGuard(catalog)
         self.catalog = catalog
         self.card_lookup = cards
         self.pins = pins
@@ -57,8 +59,8 @@ class HotList:
                 continue
             weighted.append((aid, score * entry.quality))
         weighted.sort(key=lambda kv: (-kv[1], -kv[0]))
-        seen = {s for s in (catalog.story_of(a) for a in excluded) if s is not None}
-        keep = set(one_per_story([aid for aid, _ in weighted], catalog, seen))
+        # one per story, and no near copy of another pick or of what is excluded (a copy clustering missed)
+        keep = set(self.copies.distinct([aid for aid, _ in weighted], n, against=excluded))
         return [(aid, s) for aid, s in weighted if aid in keep][:n]
 
     def ids(self, n: int, channel_id: int | None = None, exclude: Collection[int] = ()) -> list[int]:
@@ -86,12 +88,6 @@ class HotList:
                 channel_ids=self.channels.subtree_ids(channel) if channel else None,
                 per_page=min(100, n + len(have)),
             ).items
-            for c in fill:
-                story = self.catalog.story_of(c.id)
-                if c.id in have or story in stories:
-                    continue
-                stories.add(story)
-                cards.append(c)
-                if len(cards) >= n:
-                    break
+            fresh = [c for c in fill if c.id not in have and self.catalog.story_of(c.id) not in stories]
+            cards += self.copies.distinct_cards(fresh, against=list(have))[: n - len(cards)]
         return cards

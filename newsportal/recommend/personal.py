@@ -24,7 +24,8 @@ from typing import Protocol
 
 import numpy as np
 
-from newsportal.recommend.catalog import Catalog, one_per_story
+from newsportal.recommend.catalog import Catalog
+from newsportal.recommend.copies import CopyGuard
 from newsportal.recommend.hot import HotList
 from newsportal.recommend.vectors import ArticleVectors
 from newsportal.search import TextIndex
@@ -39,7 +40,6 @@ CHANNEL_CANDIDATES = 30  # hot articles taken from each of the reader's main cha
 MAIN_CHANNELS = 3
 W_TERMS, W_MEANING, W_CHANNEL = 0.3, 0.4, 0.3
 SIM_FLOOR = 0.2
-COPY_COS = 0.85  # as in related: from here two texts read as one story
 SAME_CHANNEL_REDUNDANCY = 0.5
 MMR_LAMBDA = 0.7  # 1.0 = pure relevance, 0.0 = pure diversity
 FRESH_DAYS = 3.0
@@ -72,7 +72,8 @@ class PersonalFeed:
     def __init__(self, reads: ReadHistory, catalog: Catalog, index: TextIndex, hot: HotList,
                  history_days: float = 30.0, clock: Callable[[], datetime] = utcnow,
                  vectors: ArticleVectors | None = None,
-                 top_channel_of: Callable[[int], int | None] | None = None):
+                 top_channel_of: Callable[[int], int | None] | None = None,
+                 copies: CopyGuard | None = None):
         self.reads = reads
         self.catalog = catalog
         self.index = index
@@ -81,6 +82,7 @@ class PersonalFeed:
         self.clock = clock
         self.vectors = vectors
         self.top_channel_of = top_channel_of
+        self.copies = copies or CopyGuard(catalog, vectors, index)
         self._pending: list[tuple[str, int, datetime]] = []
         self._lock = threading.Lock()
         self._last_prune: datetime | None = None
@@ -157,11 +159,6 @@ class PersonalFeed:
             pool += [a for a, _ in self.hot.ranked(CHANNEL_CANDIDATES, channel_id, exclude=read_set)]
         pool = [a for a in dict.fromkeys(pool)
                 if a in catalog and a not in read_set and catalog[a].story_id not in read_stories]
-        if self.vectors is not None and pool:  # a copy of a read story the clustering missed is no news
-            read_vecs = [v for v in (self.vectors.get(a) for a in recent) if v is not None]
-            if read_vecs:
-                copies = np.max(np.stack([self.vectors.similarities(v, pool) for v in read_vecs]), axis=0)
-                pool = [a for a, c in zip(pool, copies, strict=True) if c < COPY_COS]
         meaning = np.zeros(len(pool), dtype=np.float32)
         if centroid is not None and self.vectors is not None and pool:
             meaning = self.vectors.similarities(centroid, pool)
@@ -178,17 +175,17 @@ class PersonalFeed:
             age_days = max(0.0, now - entry.published) / 86400.0
             scored.append((aid, rel * entry.quality / (1.0 + age_days / FRESH_DAYS)))
         scored.sort(key=lambda kv: (-kv[1], -kv[0]))
-        keep = set(one_per_story([a for a, _ in scored], catalog))
+        # One per story, and no near copy of a recent read or of a better candidate (copies the clustering
+        # missed); MMR then picks from the first n × 4 of what is left.
+        keep = set(self.copies.distinct([a for a, _ in scored], n * 4, against=recent))
         picked = self._mmr([(a, s) for a, s in scored if a in keep], n)
         if len(picked) < n:  # thin profile: top up with what is hot
             have = {a for a, _ in picked} | read_set
             stories = read_stories | {catalog.story_of(a) for a, _ in picked}
-            for aid, s in self.hot.ranked(n * 2, exclude=have):
-                if catalog.story_of(aid) not in stories:
-                    stories.add(catalog.story_of(aid))
-                    picked.append((aid, s * 0.01))
-                if len(picked) >= n:
-                    break
+            hot = {a: s for a, s in self.hot.ranked(n * 2, exclude=have)
+                   if catalog.story_of(a) not in stories}
+            fill = self.copies.distinct(hot, n - len(picked), against=[*recent, *(a for a, _ in picked)])
+            picked += [(aid, hot[aid] * 0.01) for aid in fill]
         return picked[:n]
 
     def _term_profile(self, reads: Sequence[int]) -> dict[str, float]:

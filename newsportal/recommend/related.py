@@ -18,7 +18,8 @@ from __future__ import annotations
 
 from collections.abc import Callable, Collection, Iterable, Sequence
 
-from newsportal.recommend.catalog import Catalog, one_per_story
+from newsportal.recommend.catalog import Catalog
+from newsportal.recommend.copies import CopyGuard
 from newsportal.recommend.vectors import ArticleVectors
 from newsportal.search import TextIndex
 
@@ -33,17 +34,17 @@ W_BM25 = 0.3
 W_MEANING = 0.7
 SIM_FLOOR = 0.2  # cosine at or below which two articles share nothing of note
 AGREE = 0.4  # cosine from which the embedding vouches for a candidate
-COPY_COS = 0.85  # from here two texts read as one story told twice (dev: copies' median cosine 0.82)
 STRONG_BM25 = 0.35  # share of the article's own BM25 match needed when the embedding does not vouch
 
 
 class RelatedEngine:
     def __init__(self, index: TextIndex, catalog: Catalog, top_channel_of: Callable[[int], int | None],
-                 vectors: ArticleVectors | None = None):
+                 vectors: ArticleVectors | None = None, copies: CopyGuard | None = None):
         self.index = index
         self.catalog = catalog
         self.top_channel_of = top_channel_of
         self.vectors = vectors
+        self.copies = copies or CopyGuard(catalog, vectors, index)
 
     def related(self, article_id: int, n: int = 8) -> list[tuple[int, float]]:
         """(article id, score), best first, one per story, the article's own story excluded."""
@@ -91,26 +92,9 @@ class RelatedEngine:
             score /= 1.0 + gap_days / RECENCY_DAYS
             ranked.append((aid, score * other.quality))
         ranked.sort(key=lambda kv: (-kv[1], -kv[0]))
-        keep = set(one_per_story([aid for aid, _ in ranked], self.catalog))
-        ranked = [(aid, s) for aid, s in ranked if aid in keep]
-        if vec is not None and self.vectors is not None:
-            ranked = self._drop_near_copies(vec, ranked, n)
-        return ranked[:n]
-
-    def _drop_near_copies(self, vec, ranked: list[tuple[int, float]], n: int) -> list[tuple[int, float]]:
-        """Skip what reads as a copy of the article or of a pick made (a copy the clustering missed)."""
-        kept: list[tuple[int, float]] = []
-        kept_vecs = [vec]
-        for aid, score in ranked:
-            other = self.vectors.get(aid) if self.vectors is not None else None
-            if other is not None and max(float(v @ other) for v in kept_vecs) >= COPY_COS:
-                continue
-            kept.append((aid, score))
-            if other is not None:
-                kept_vecs.append(other)
-            if len(kept) >= n:
-                break
-        return kept
+        # One per story, and no near copy of the article or of a pick (a copy the clustering missed).
+        keep = set(self.copies.distinct([aid for aid, _ in ranked], n, against=[article_id]))
+        return [(aid, s) for aid, s in ranked if aid in keep][:n]
 
     def baseline(self, article_id: int, n: int = 8) -> list[tuple[int, float]]:
         """Plain BM25 more-like-this on the body, only the article itself excluded (the eval's yardstick)."""
@@ -122,12 +106,14 @@ class RelatedEngine:
 
 
 def top_up(picked: Sequence[int], filler: Iterable[int], catalog: Catalog, own_story: Collection[int],
-           n: int) -> list[int]:
+           n: int, copies: CopyGuard | None = None) -> list[int]:
     """The related picks, then ``filler`` (the channel's hot and newest) until there are ``n``.
 
     The engine returns only what it can vouch for, and on a small or young corpus that may be one item; an
     article page still owes the reader a full 相关推荐 list. Fillers never repeat a pick's story or the
-    article's own, so the list stays one item per story."""
+    article's own, so the list stays one item per story; with ``copies`` nor a near copy of either."""
+    if copies is not None:
+        return copies.distinct([*picked, *(a for a in filler if a in catalog)], n, against=own_story)
     out = list(picked)[:n]
     seen = {catalog.story_of(aid) for aid in out} | {catalog.story_of(aid) for aid in own_story}
     blocked = set(own_story) | set(out)

@@ -16,6 +16,7 @@ from markupsafe import Markup
 from newsportal.domain import ArticleCard
 from newsportal.recommend.cards import CardLookup
 from newsportal.recommend.catalog import Catalog, one_per_story
+from newsportal.recommend.copies import CopyGuard
 from newsportal.search.highlight import highlight, snippet
 from newsportal.search.index import TextIndex
 from newsportal.search.query import EmptyQuery, ParsedQuery, parse_query
@@ -59,8 +60,9 @@ class SearchResults:
 
 class ReaderSearch:
     def __init__(self, index: TextIndex, catalog: Catalog, cards: CardLookup,
-                 clock: Callable[[], datetime] = utcnow):
+                 clock: Callable[[], datetime] = utcnow, copies: CopyGuard | None = None):
         self._index = index
+        self._copies = copies
         self._catalog = catalog
         self._cards = cards
         self._clock = clock
@@ -87,7 +89,8 @@ class ReaderSearch:
                     scored.append((blend(score, at - entry.published), aid))
             scored.sort(key=lambda s: (-s[0], -s[1]))
             ids = [aid for _, aid in scored]
-        ranked = one_per_story(ids, self._catalog)
+        # one per story; with the copy guard also no near copy of a better hit (a copy clustering missed)
+        ranked = self._copies.distinct(ids) if self._copies is not None else one_per_story(ids, self._catalog)
         if len(hits) < limit:  # the whole ranking was seen: count stories, not articles
             total = len(ranked)
         cards = self._cards.by_ids(ranked[(page - 1) * per_page: wanted])

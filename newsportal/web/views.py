@@ -9,7 +9,7 @@ reused; only the article's own related list is built per article.
 from __future__ import annotations
 
 import json
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import datetime
 from urllib.parse import quote
 
@@ -160,7 +160,7 @@ def article_view(portal: Portal, article: Article, prefix: str = "") -> ArticleV
         own = portal.catalog.story_members(article.story_id) if article.story_id is not None else set()
         own = own | {article.id}
         filler = [c.id for c in portal.hot.cards(RELATED_SIZE + SPARE, article.channel_id, exclude=own)]
-        picked = top_up(picked, filler, portal.catalog, own, RELATED_SIZE + SPARE)
+        picked = top_up(picked, filler, portal.catalog, own, RELATED_SIZE + SPARE, portal.copies)
     related = portal.cards.by_ids(picked)
     url = article_url(portal.settings.site_url, article)
     first_line = html_to_text(article.body_html[:600]).split("\n", 1)[0]
@@ -191,9 +191,12 @@ def next_article(portal: Portal, article: Article) -> ArticleCard | None:
 
 
 def channel_page(portal: Portal, channel: Channel, page: int) -> Page[ArticleCard]:
-    return portal.store.list_cards(
+    """One page of a channel, newest first, one per story; a near copy of a story already on the page
+    (one the clustering missed, published within hours) is left out, so the page may hold one card less."""
+    listing = portal.store.list_cards(
         channel_ids=portal.channels.subtree_ids(channel), page=page, per_page=CHANNEL_PAGE_SIZE
     )
+    return replace(listing, items=portal.copies.distinct_cards(listing.items))
 
 
 def source_page(portal: Portal, source: Source, page: int) -> Page[ArticleCard]:
@@ -213,7 +216,7 @@ def source_page(portal: Portal, source: Source, page: int) -> Page[ArticleCard]:
 
 def home_lead(portal: Portal, size: int = 12) -> list[ArticleCard]:
     """The home page's main column: the newest articles across the site."""
-    return portal.store.list_cards(per_page=size).items
+    return portal.copies.distinct_cards(portal.store.list_cards(per_page=size + SPARE).items)[:size]
 
 
 # -- the frame every page shares (header, navigation, footer) --------------------------------------------
