@@ -19,13 +19,6 @@ OVERFLOW = (
 ZOOMS = [{"text": 200}, {"zoom": 200}, {"zoom": 300}, {"text": 200, "zoom": 300}]
 
 
-@pytest.mark.xfail(
-    reason=(
-        "Reflow at 300% page zoom in care mode (and at 320/390 px after the merge of the top "
-        "bar, 跟贴 and newsroom parts) still scrolls sideways: issue 11 item 5 is open"
-    ),
-    strict=False,
-)
 @pytest.mark.parametrize("width", [320, 390])
 @pytest.mark.parametrize("care", [False, True], ids=["std", "care"])
 def test_no_horizontal_scroll_with_text_and_page_zoom(browser, live_server, width, care):
