@@ -115,6 +115,8 @@ MEASURE_JS = r"""
   };
   const shown = (el) => {
     if (el.closest('template, [hidden]')) return false;
+    // the content of a closed <details> keeps a layout box but is not rendered: no one sees it
+    if (el.checkVisibility && !el.checkVisibility()) return false;
     const r = el.getBoundingClientRect();
     if (r.width < 2 || r.height < 2) return false;
     const s = getComputedStyle(el);

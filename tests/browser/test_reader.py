@@ -19,13 +19,6 @@ OVERFLOW = (
 ZOOMS = [{"text": 200}, {"zoom": 200}, {"zoom": 300}, {"text": 200, "zoom": 300}]
 
 
-@pytest.mark.xfail(
-    reason=(
-        "Reflow at 300% page zoom in care mode (and at 320/390 px after the merge of the top "
-        "bar, 跟贴 and newsroom parts) still scrolls sideways: issue 11 item 5 is open"
-    ),
-    strict=False,
-)
 @pytest.mark.parametrize("width", [320, 390])
 @pytest.mark.parametrize("care", [False, True], ids=["std", "care"])
 def test_no_horizontal_scroll_with_text_and_page_zoom(browser, live_server, width, care):
@@ -94,9 +87,11 @@ def test_care_article_is_much_shorter_on_a_phone(browser, live_server):
     screens = {k: round(v / MOBILE["height"], 1) for k, v in heights.items()}
     print(f"\narticle height on a 390 px phone: standard {screens[False]} screens, "
           f"care {screens[True]} screens")
-    # the care page shows the article and three short modules, its 跟贴 form folded behind one button; the
-    # standard one all fifteen modules
-    assert heights[True] < heights[False] * 0.75, screens
+    # the care page shows the article and three short modules of titles, its other reports and 跟贴 form
+    # folded behind one button each, a short footer; the standard one all fifteen modules. Measured on the
+    # demo article: standard 10.3 screens, care 5.2 (0.50; the first care page was about 14 screens). The
+    # bound leaves room for the comments other browser tests post to this article in the same session.
+    assert heights[True] < heights[False] * 0.6, screens
 
 
 def test_report_form_and_tag_page_without_javascript(browser, live_server):

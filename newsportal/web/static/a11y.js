@@ -597,7 +597,7 @@
     box.className = "np-care-read";
     box.innerHTML = '<button type="button" role="switch" aria-checked="false" class="np-care-read-switch">' +
       '<span>朗读全文</span><span class="np-switch-state" aria-hidden="true">关</span></button>' +
-      '<p class="np-care-read-tip">打开后从标题开始读这篇新闻，再按一次就停止。</p>' +
+      '<p class="np-care-read-tip">按一下从标题读起，再按一下停止。</p>' +
       '<p class="np-a11y-note" data-np-note hidden></p>';
     var after = article.querySelector(".article-meta") || article.querySelector("h1");
     after.parentNode.insertBefore(box, after.nextSibling);
