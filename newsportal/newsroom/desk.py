@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Protocol
 
-from newsportal.domain import Article, Source, SourceKind
+from newsportal.domain import ApiToken, Article, Source, SourceKind
 from newsportal.geo import UNKNOWN, IpLocator, NullLocator, make_locator
 from newsportal.newsroom.accounts import AccountService
 from newsportal.newsroom.actors import Actor
@@ -90,9 +90,12 @@ class Newsroom(ArticleOperations):
         self._locator_lock = threading.Lock()
 
     # -- who is acting -------------------------------------------------------------------------------
-    def actor_for_token(self, token_name: str, *, ip: str | None = None) -> Actor:
-        """A partner's API token acts with :attr:`token_role` (``NEWSPORTAL_TOKEN_ROLE``, default 主编)."""
-        return Actor(0, f"api:{token_name}"[:80], self.token_role, True, None, ip)
+    def actor_for_token(self, token: ApiToken, *, ip: str | None = None) -> Actor:
+        """A partner's API token acts with its own role (``token create --role``); a token without one
+        (made before tokens had roles) acts with :attr:`token_role` (``NEWSPORTAL_TOKEN_ROLE``, default
+        主编), as it always did. A stored code that is no role raises :class:`UnknownRole`."""
+        role = parse_role(token.role) if token.role else self.token_role
+        return Actor(0, f"api:{token.name}"[:80], role, True, None, ip)
 
     # -- pins, trust, self-media pages ---------------------------------------------------------------
     def pin(self, actor: Actor, channel_id: int, article_id: int, *, position: int = 0,
