@@ -368,7 +368,7 @@ def source_trust(
             console.print(f"[red]unknown source {key!r}[/]")
             raise typer.Exit(2)
         try:
-            s = portal.set_source_trust(key, trust)
+            s = portal.newsroom.set_source_trust(None, key, trust)  # audited as 命令行
         except TrustOutOfRange as exc:
             console.print(f"[red]{exc}[/]")
             raise typer.Exit(2) from exc

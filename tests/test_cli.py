@@ -111,6 +111,11 @@ def test_pin_quality_and_trust_commands(tmp_path):
     assert q.exit_code == 0 and "来源可信度" in q.output
     assert runner.invoke(app, ["source-trust", "qiumi-laowang", "0.3", *d]).exit_code == 0
     assert next(s for s in store.sources() if s.key == "qiumi-laowang").trust == 0.3
+    from newsportal.store.audit import AuditFilter, AuditLog
+
+    (entry,) = AuditLog(store.engine).query(AuditFilter(action="source.trust"), limit=10)
+    assert entry.actor_name == "命令行" and entry.target_kind == "source"
+    assert entry.detail["key"] == "qiumi-laowang" and entry.detail["after"] == 0.3
     assert runner.invoke(app, ["source-trust", "nobody", "0.3", *d]).exit_code == 2
     # the command goes through the library's checked path: out-of-range trust never reaches the store
     assert runner.invoke(app, ["source-trust", "qiumi-laowang", "1.5", *d]).exit_code == 2
