@@ -100,8 +100,8 @@ def page(
 def _update_fields(ctx: Ctx, article: Article, pending: Mapping[str, Any] | None) -> dict[str, str]:
     """What the 定时更新 form shows: the user's input after a refusal, else the pending text, else the
     live text (the editor changes what readers see now)."""
-    if ctx.form.get("update_at") is not None:
-        return {k: ctx.form.get(k, "") for k in ("title", "summary", "body_html", "update_at")}
+    if ctx.form.get("update_at") is not None:  # shown back without bidi/zero-width controls, as saved
+        return {k: desk.visible(ctx.form.get(k, "")) for k in ("title", "summary", "body_html", "update_at")}
     source = pending or {}
     return {
         "title": str(source.get("title", article.title)),
