@@ -90,7 +90,7 @@ def page(
         source=source,
         reader_url=reader_url,
         pins=ctx.svc.portal.store.pins(),
-        channels=ctx.svc.portal.channels.navigation(),
+        channels=_pin_channels(ctx),
         may_pin=_may(a, Action.PIN),
         may_update=record.state == State.PUBLISHED.value and _may(a, Action.SCHEDULE),
         update=_update_fields(ctx, article, record.pending_revision),
@@ -109,6 +109,13 @@ def _update_fields(ctx: Ctx, article: Article, pending: Mapping[str, Any] | None
         "body_html": str(source.get("body_html", article.body_html)),
         "update_at": "",
     }
+
+
+def _pin_channels(ctx: Ctx) -> list:
+    """Every channel an article can be pinned in (any section, not only the first-level ones: 国内 and
+    体育 each have their own top-story module)."""
+    tree = ctx.svc.portal.channels
+    return [c for c in tree if tree.is_section(c)]
 
 
 def _may(actor: Actor, action: Action) -> bool:
@@ -146,7 +153,7 @@ def _pin(ctx: Ctx) -> Response:
     article_id = ctx.path_int("article_id")
     article, _ = load(ctx, article_id)
     require(ctx.actor.role, Action.PIN, active=ctx.actor.active)
-    channel = ctx.svc.portal.channels.by_slug(ctx.form.get("channel", "")[:40])
+    channel = ctx.svc.portal.channels.section_by_slug(ctx.form.get("channel", "")[:40])
     if channel is None:
         return page(ctx, article_id, status=400, errors={"pin": "请选择要置顶的频道"})
     if article.status is not ArticleStatus.PUBLISHED:
