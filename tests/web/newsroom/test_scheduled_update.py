@@ -123,3 +123,10 @@ def test_a_scheduled_update_can_be_cancelled_and_then_never_fires(nr):
     assert nr.portal.store.get_article(aid).title == "跨江大桥夜间限行取消"
     again = nr.post("chief_editor", f"/newsroom/articles/{aid}/cancel-update")
     assert again.status_code == 400 and "没有待生效的定时更新" in again.text
+
+
+def test_unknown_articles_are_the_chinese_404(nr):
+    for path in ("/newsroom/articles/999999/schedule-update", "/newsroom/articles/999999/cancel-update",
+                 "/newsroom/articles/abc/schedule-update"):
+        r = nr.post("editor", path, {**NEW, "update_at": _local(nr, hours=1)})
+        assert r.status_code == 404 and "页面不存在（404）" in r.text, path

@@ -56,6 +56,7 @@ def test_submit_return_fix_schedule_and_the_scheduler_publishes(nr):
     assert _action(nr, "reporter", aid, "submit").status_code == 303
     hist = nr.clients["editor"].get(f"/newsroom/articles/{aid}/history?a=1&b=2")
     assert hist.status_code == 200 and "<ins>" in hist.text and "开放" in hist.text
+    assert "<td>王记者</td>" in hist.text and "（北京时间）</td>" in hist.text  # every revision: who and when
     # schedule one hour ahead in Beijing time; a past time is refused with the zone named
     past = to_beijing(nr.clock() - timedelta(hours=1)).strftime("%Y-%m-%dT%H:%M")
     r = _action(nr, "editor", aid, "schedule", when=past)
