@@ -4,7 +4,7 @@
     newsportal demo             load the demo articles, or a synthetic corpus with --articles N
     newsportal db upgrade       apply database migrations
     newsportal import FILE      import JSON lines of articles
-    newsportal token create N   create an API token
+    newsportal token create N   create an API token (--role editor: what it may do)
     newsportal pin CH ID        pin an article in a channel's top stories
     newsportal quality ID       an article's quality score and why
     newsportal source-trust K T editors' trust in a source
@@ -26,6 +26,7 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 
 from newsportal.comments.cli import comments_app, reader_app
 from newsportal.newsroom.cli_users import users_app
+from newsportal.newsroom.roles import Role
 
 if TYPE_CHECKING:
     from newsportal.portal import Portal
@@ -49,6 +50,7 @@ console = Console(stderr=True)
 
 DataDir = Annotated[Path | None, typer.Option("--data-dir", help="Data directory (default ./data).")]
 DbUrl = Annotated[str | None, typer.Option("--database-url", help="sqlite:///… or postgresql://…")]
+ROLE_HELP = "、".join(f"{r.value}（{r.label}）" for r in Role)
 
 
 def _settings(data_dir: Path | None, database_url: str | None, *, serving: bool = False, **more) -> Settings:
@@ -268,31 +270,46 @@ def import_(
 @token_app.command("create")
 def token_create(
     name: Annotated[str, typer.Argument(help="Who the token is for, e.g. 'haihe-daily-feed'.")],
+    role: Annotated[str | None, typer.Option(
+        "--role", help=f"The newsroom role the token acts with: {ROLE_HELP}. "
+                       "Default: NEWSPORTAL_TOKEN_ROLE (chief_editor).")] = None,
     data_dir: DataDir = None,
     database_url: DbUrl = None,
 ) -> None:
-    """Create a token; it is printed once (to stdout) and only its hash is stored."""
+    """Create a token acting as one role; it is printed once (to stdout) and only its hash is stored."""
+    from newsportal.newsroom.roles import UnknownRole, parse_role
     from newsportal.store import open_store
 
     settings = _settings(data_dir, database_url)
+    try:
+        # the role is fixed when the token is made, so a later change of NEWSPORTAL_TOKEN_ROLE does not
+        # silently widen what an existing partner may do
+        chosen = parse_role(role if role is not None else settings.token_role)
+    except UnknownRole as exc:
+        console.print(f"[bold red]错误：[/]{exc}")
+        raise typer.Exit(2) from None
     store = open_store(settings.resolved_database_url)
     store.upgrade()
-    token, secret = store.create_token(name)
+    token, secret = store.create_token(name, role=chosen.value)
     store.close()
-    console.print(f"token {token.prefix} created for {name!r}; keep it safe, it is not shown again:")
+    console.print(f"token {token.prefix} created for {name!r} with role {chosen.value} ({chosen.label}); "
+                  "keep it safe, it is not shown again:")
     typer.echo(secret)
 
 
 @token_app.command("list")
 def token_list(data_dir: DataDir = None, database_url: DbUrl = None) -> None:
-    """List tokens (prefix, name, created, revoked)."""
+    """List tokens (prefix, name, role, created, revoked)."""
     from newsportal.store import open_store
 
-    store = open_store(_settings(data_dir, database_url).resolved_database_url)
+    settings = _settings(data_dir, database_url)
+    store = open_store(settings.resolved_database_url)
     store.upgrade()
     for t in store.tokens():
         state = "revoked" if t.revoked else "active"
-        typer.echo(f"{t.prefix}\t{t.name}\t{t.created_at:%Y-%m-%d %H:%M}\t{state}")
+        # a token made before tokens had roles follows the configured default, and says so
+        role = t.role or f"{settings.token_role}(default)"
+        typer.echo(f"{t.prefix}\t{t.name}\t{role}\t{t.created_at:%Y-%m-%d %H:%M}\t{state}")
     store.close()
 
 
@@ -384,7 +401,7 @@ def source_trust(
             console.print(f"[red]unknown source {key!r}[/]")
             raise typer.Exit(2)
         try:
-            s = portal.set_source_trust(key, trust)
+            s = portal.newsroom.set_source_trust(None, key, trust)  # audited as 命令行
         except TrustOutOfRange as exc:
             console.print(f"[red]{exc}[/]")
             raise typer.Exit(2) from exc

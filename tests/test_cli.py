@@ -111,6 +111,11 @@ def test_pin_quality_and_trust_commands(tmp_path):
     assert q.exit_code == 0 and "来源可信度" in q.output
     assert runner.invoke(app, ["source-trust", "qiumi-laowang", "0.3", *d]).exit_code == 0
     assert next(s for s in store.sources() if s.key == "qiumi-laowang").trust == 0.3
+    from newsportal.store.audit import AuditFilter, AuditLog
+
+    (entry,) = AuditLog(store.engine).query(AuditFilter(action="source.trust"), limit=10)
+    assert entry.actor_name == "命令行" and entry.target_kind == "source"
+    assert entry.detail["key"] == "qiumi-laowang" and entry.detail["after"] == 0.3
     assert runner.invoke(app, ["source-trust", "nobody", "0.3", *d]).exit_code == 2
     # the command goes through the library's checked path: out-of-range trust never reaches the store
     assert runner.invoke(app, ["source-trust", "qiumi-laowang", "1.5", *d]).exit_code == 2
@@ -139,3 +144,19 @@ def test_reindex_rebuilds_the_search_index(tmp_path):
         assert busy.exit_code == 1 and "停止服务" in busy.output
     finally:
         held.close()
+
+
+def test_token_create_with_a_role_and_list_shows_it(tmp_path):
+    d = ["--data-dir", str(tmp_path)]
+    r = runner.invoke(app, ["token", "create", "desk-tool", "--role", "editor", *d])
+    assert r.exit_code == 0, r.output
+    assert "editor" in r.output and r.stdout.strip().splitlines()[-1].startswith("np_")
+    r = runner.invoke(app, ["token", "create", "chief-tool", "--role", "主编", *d])  # the Chinese label works
+    assert r.exit_code == 0, r.output
+    r = runner.invoke(app, ["token", "create", "partner", *d])  # no --role: the configured default
+    assert r.exit_code == 0, r.output
+    bad = runner.invoke(app, ["token", "create", "x", "--role", "superuser", *d])
+    assert bad.exit_code == 2 and "未知角色" in bad.output
+    rows = [line.split("\t") for line in runner.invoke(app, ["token", "list", *d]).stdout.splitlines()]
+    assert [(row[1], row[2]) for row in rows] == [
+        ("desk-tool", "editor"), ("chief-tool", "chief_editor"), ("partner", "chief_editor")]

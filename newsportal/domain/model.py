@@ -145,11 +145,18 @@ class Revision:
 
 @dataclass(frozen=True, slots=True)
 class ApiToken:
+    """A partner's bearer token; ``role`` is the newsroom role code it acts with.
+
+    ``role`` is None for tokens made before tokens had roles: they keep acting with the deployment's
+    ``NEWSPORTAL_TOKEN_ROLE``, so upgrading changes nothing for a partner already connected.
+    """
+
     id: int
     name: str
     prefix: str
     created_at: datetime
     revoked: bool = False
+    role: str | None = None
 
 
 T = TypeVar("T")

@@ -16,10 +16,10 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Protocol
 
-from newsportal.domain import Article, Source, SourceKind
+from newsportal.domain import ApiToken, Article, Source, SourceKind
 from newsportal.geo import UNKNOWN, IpLocator, NullLocator, make_locator
 from newsportal.newsroom.accounts import AccountService
-from newsportal.newsroom.actors import Actor
+from newsportal.newsroom.actors import CLI_NAME, Actor
 from newsportal.newsroom.audit import AuditService
 from newsportal.newsroom.operations import ArticleOperations
 from newsportal.newsroom.publish import Desk
@@ -90,9 +90,12 @@ class Newsroom(ArticleOperations):
         self._locator_lock = threading.Lock()
 
     # -- who is acting -------------------------------------------------------------------------------
-    def actor_for_token(self, token_name: str, *, ip: str | None = None) -> Actor:
-        """A partner's API token acts with :attr:`token_role` (``NEWSPORTAL_TOKEN_ROLE``, default 主编)."""
-        return Actor(0, f"api:{token_name}"[:80], self.token_role, True, None, ip)
+    def actor_for_token(self, token: ApiToken, *, ip: str | None = None) -> Actor:
+        """A partner's API token acts with its own role (``token create --role``); a token without one
+        (made before tokens had roles) acts with :attr:`token_role` (``NEWSPORTAL_TOKEN_ROLE``, default
+        主编), as it always did. A stored code that is no role raises :class:`UnknownRole`."""
+        role = parse_role(token.role) if token.role else self.token_role
+        return Actor(0, f"api:{token.name}"[:80], role, True, None, ip)
 
     # -- pins, trust, self-media pages ---------------------------------------------------------------
     def pin(self, actor: Actor, channel_id: int, article_id: int, *, position: int = 0,
@@ -110,12 +113,18 @@ class Newsroom(ArticleOperations):
                               detail={"channel_id": channel_id})
         return removed
 
-    def set_source_trust(self, actor: Actor, key: str, trust: float) -> Source:
-        """Change a source's trust (主编 only): it scales every article's quality score from that source."""
-        require(actor.role, Action.MANAGE_SOURCES, active=actor.active)
+    def set_source_trust(self, actor: Actor | None, key: str, trust: float) -> Source:
+        """Change a source's trust (主编 only): it scales every article's quality score from that source.
+
+        ``actor=None`` is the operator's shell (``newsportal source-trust``): trusted like the other CLI
+        commands, and audited as 命令行, so every trust change is in the log whichever way it was made.
+        """
+        if actor is not None:
+            require(actor.role, Action.MANAGE_SOURCES, active=actor.active)
         before = self.host.sources_by_key.get(key)
         source = self.host.set_source_trust(key, trust)
-        self.audit.record("source.trust", actor=actor, target_kind="source", target_id=source.id,
+        self.audit.record("source.trust", actor=actor, actor_name=None if actor else CLI_NAME,
+                          target_kind="source", target_id=source.id,
                           detail={"key": key, "before": before.trust if before else None, "after": trust})
         return source
 

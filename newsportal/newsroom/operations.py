@@ -348,6 +348,13 @@ class ArticleOperations:
         self._audit(t.audit.value, actor, article_id, at, update_at=t.after.update_at)
         return t
 
+    def cancel_update(self, actor: Actor, article_id: int, *, now: datetime | None = None) -> Transition:
+        """Drop a live article's scheduled update: the live text stays, the pending revision is discarded
+        (so a later schedule starts from what the editor then types, not from a forgotten draft)."""
+        t = self.transition(actor, article_id, Command.CANCEL_UPDATE, now=now)
+        self.workflow.set_pending_revision(article_id, None, now=self._now(now))
+        return t
+
     def correct(self, actor: Actor, article_id: int, note: str, *, draft: ArticleDraft | None = None,
                 expected_revision: int | None = None, now: datetime | None = None) -> Transition:
         """A correction of a live article: optional new text plus a dated note shown to readers (更正)."""

@@ -168,6 +168,8 @@ class ApiTokenRow(Base):
     created_at: Mapped[datetime] = mapped_column(DateTime)
     last_used_at: Mapped[datetime | None] = mapped_column(DateTime, nullable=True)
     revoked: Mapped[bool] = mapped_column(Boolean, default=False)
+    #: The newsroom role code the token acts with; NULL = the configured ``NEWSPORTAL_TOKEN_ROLE``.
+    role: Mapped[str | None] = mapped_column(String(20), nullable=True)
 
 
 ALL_TABLES = [

@@ -1,4 +1,9 @@
-"""API tokens: partner systems and editors' tools authenticate with a bearer secret kept only as a hash."""
+"""API tokens: partner systems and editors' tools authenticate with a bearer secret kept only as a hash.
+
+Each token carries the newsroom role code it acts with (``role``); the store keeps the code the caller
+validated (the CLI checks it against :class:`~newsportal.newsroom.roles.Role`) and NULL means the
+deployment's default role, which is how tokens made before roles existed keep working unchanged.
+"""
 
 from __future__ import annotations
 
@@ -19,17 +24,25 @@ def _hash_secret(secret: str) -> str:
     return hashlib.sha256(secret.encode("utf-8")).hexdigest()
 
 
+def _token(row: ApiTokenRow) -> ApiToken:
+    return ApiToken(row.id, row.name, row.prefix, row.created_at, bool(row.revoked), row.role)
+
+
 class TokenStore(StoreBase):
-    def create_token(self, name: str) -> tuple[ApiToken, str]:
-        """Create a token; the secret is returned once and only its hash is kept."""
+    def create_token(self, name: str, *, role: str | None = None) -> tuple[ApiToken, str]:
+        """Create a token acting as ``role`` (a role code; None: the configured default).
+
+        The secret is returned once and only its hash is kept.
+        """
         prefix = secrets.token_hex(4)
         secret = f"np_{prefix}_{secrets.token_urlsafe(32)}"
         now = utcnow()
         with self.session() as s, s.begin():
-            row = ApiTokenRow(name=name, prefix=prefix, secret_hash=_hash_secret(secret), created_at=now)
+            row = ApiTokenRow(name=name, prefix=prefix, secret_hash=_hash_secret(secret), created_at=now,
+                              role=role)
             s.add(row)
             s.flush()
-            return ApiToken(row.id, row.name, row.prefix, row.created_at), secret
+            return _token(row), secret
 
     def verify_token(self, secret: str) -> ApiToken | None:
         """The live token a secret belongs to (and note its use), or None."""
@@ -43,7 +56,7 @@ class TokenStore(StoreBase):
             if not secrets.compare_digest(row.secret_hash, _hash_secret(secret)):
                 return None
             s.execute(update(ApiTokenRow).where(ApiTokenRow.id == row.id).values(last_used_at=utcnow()))
-            return ApiToken(row.id, row.name, row.prefix, row.created_at)
+            return _token(row)
 
     def revoke_token(self, prefix: str) -> bool:
         with self.session() as s, s.begin():
@@ -52,7 +65,4 @@ class TokenStore(StoreBase):
 
     def tokens(self) -> list[ApiToken]:
         with self.session() as s:
-            return [
-                ApiToken(r.id, r.name, r.prefix, r.created_at, r.revoked)
-                for r in s.scalars(select(ApiTokenRow).order_by(ApiTokenRow.id))
-            ]
+            return [_token(r) for r in s.scalars(select(ApiTokenRow).order_by(ApiTokenRow.id))]

@@ -2,7 +2,8 @@
 
 :func:`require_writer` turns either credential into a newsroom :class:`~newsportal.newsroom.actors.Actor`;
 the handlers then call ``portal.newsroom`` operations, which ask the one role × action matrix. A token acts
-with the role set by ``NEWSPORTAL_TOKEN_ROLE`` (default ``chief_editor``, 主编). A session write must carry
+with its own role (``newsportal token create --role``); one made before tokens had roles acts with
+``NEWSPORTAL_TOKEN_ROLE`` (default ``chief_editor``, 主编). A session write must carry
 the CSRF token (``X-CSRF-Token`` header), because the browser sends the cookie on its own.
 
 No credential (or a bad one) → 401; a credential whose role forbids the action → 403; both with the API's
@@ -22,7 +23,7 @@ from newsportal.domain import ArticleDraft
 from newsportal.newsroom.accounts import AccountError
 from newsportal.newsroom.actors import Actor
 from newsportal.newsroom.operations import EditConflict
-from newsportal.newsroom.roles import Forbidden
+from newsportal.newsroom.roles import Forbidden, UnknownRole
 from newsportal.newsroom.self_media import FieldErrors
 from newsportal.newsroom.sessions import CsrfError
 from newsportal.newsroom.workflow import EmbargoActive, InvalidTransition, WorkflowError
@@ -64,7 +65,11 @@ def require_writer(request: Request, portal: PortalDep,
         token = portal.store.verify_token(authorization[7:].strip())
         if token is None:
             raise Unauthorized()
-        return Writer(portal.newsroom.actor_for_token(token.name, ip=ip), "token")
+        try:
+            return Writer(portal.newsroom.actor_for_token(token, ip=ip), "token")
+        except UnknownRole:
+            # a role code edited by hand in the database: refuse the credential rather than guess a role
+            raise Unauthorized() from None
     actor = session_actor(request)
     if actor is None:
         raise Unauthorized()

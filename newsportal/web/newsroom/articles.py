@@ -75,6 +75,11 @@ def editor(
     saved: bool = False,
 ) -> Response:
     portal = ctx.svc.portal
+    if errors:
+        # typed text comes back as it would be saved: without bidi/zero-width controls (see desk.visible)
+        v = desk.visible
+        form = replace(form, title=v(form.title), summary=v(form.summary), body_html=v(form.body_html),
+                       byline=v(form.byline), tags=v(form.tags), reporters=v(form.reporters))
     conflict_form = None
     conflict_diff = Markup("")
     if conflict is not None:

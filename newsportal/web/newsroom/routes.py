@@ -28,6 +28,8 @@ ROUTES: tuple[tuple[str, str, object], ...] = (
     ("GET", "/articles/{article_id}", article_page.view),
     ("POST", "/articles/{article_id}/action", article_page.action),
     ("POST", "/articles/{article_id}/pin", article_page.pin),
+    ("POST", "/articles/{article_id}/schedule-update", article_page.schedule_update),
+    ("POST", "/articles/{article_id}/cancel-update", article_page.cancel_update),
     ("GET", "/articles/{article_id}/edit", articles.edit_get),
     ("POST", "/articles/{article_id}/edit", articles.edit_post),
     ("GET", "/articles/{article_id}/history", history.history),

@@ -55,14 +55,23 @@ def tags_of(page: str) -> list[tuple[str, list[tuple[str, str | None]]]]:
     return p.tags
 
 
+def _own_preview_frame(attrs: list[tuple[str, str | None]]) -> bool:
+    """The editor's own preview frame, exactly: sandbox with no allowances, no source, nothing granted."""
+    a = dict(attrs)
+    return (a.get("class") == "nr-preview-frame" and "sandbox" in a and not a["sandbox"]
+            and not ({"src", "srcdoc", "allow", "name"} & a.keys()))
+
+
 def live_problems(page: str, *, allowed_svgs: int = 0, allowed_forms: int = 0) -> list[str]:
     """Every live piece of hostile content on ``page`` (empty when the page is clean).
 
     ``allowed_svgs``/``allowed_forms``: how many the page itself has (QR code, its own forms)."""
     out: list[str] = []
-    svgs = forms = 0
+    svgs = forms = frames = 0
     for tag, attrs in tags_of(page):
-        if tag in BAD_TAGS:
+        if tag == "iframe" and _own_preview_frame(attrs) and frames == 0:
+            frames += 1  # the editor's live-preview frame: sandboxed, empty until the page's script fills it
+        elif tag in BAD_TAGS:
             out.append(f"<{tag}>")
         if tag == "svg":
             svgs += 1

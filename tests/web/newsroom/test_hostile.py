@@ -96,6 +96,47 @@ def test_every_article_field_and_reason_is_inert_on_reader_and_newsroom_pages(nr
     assert live_problems(preview.text, allowed_svgs=ref_svgs, allowed_forms=ref_forms) == []
 
 
+def test_a_refused_editor_form_shows_the_typed_text_back_inert(nr):
+    typed = {"title": "", "summary": HOSTILE[:400], "body_html": SAFE_BODY + HOSTILE, "channel": "domestic",
+             "byline": HOSTILE[:90]}
+    r = nr.post("reporter", "/newsroom/articles/new", typed)
+    assert r.status_code == 400 and "请填写标题" in r.text
+    assert "社区图书馆延长开放时间" in r.text and "DROP TABLE" in r.text  # the text is kept, as text
+    assert live_problems(r.text, allowed_forms=count(r.text, "form")) == []
+
+
+def test_the_scheduled_update_form_is_inert_before_and_after_it_fires(nr):
+    """定时更新 takes title, summary and body of a live article: refused input is shown back inert, and
+    the text the scheduler puts live is as harmless on the reader page as any other save."""
+    from datetime import timedelta
+
+    from newsportal.timeutil import to_beijing
+
+    aid = make_article(nr, "editor", title="河滨公园夜间照明改造", body=SAFE_BODY)
+    assert nr.post("editor", f"/newsroom/articles/{aid}/action", {"command": "publish"}).status_code == 303
+    anon = nr.clients["anonymous"]
+    slug = nr.portal.store.get_article(aid).slug
+    ref_svgs, ref_forms = _baseline(nr, anon, f"/a/{slug}.html")
+    typed = {"title": ("夜" + HOSTILE)[:118], "summary": HOSTILE[:400], "body_html": SAFE_BODY + HOSTILE,
+             "revision": str(nr.portal.store.get_article(aid).revision)}
+    path = f"/newsroom/articles/{aid}/schedule-update"
+    refused = nr.post("editor", path, {**typed, "update_at": HOSTILE[:60]})
+    assert refused.status_code == 400 and "无法识别的时间" in refused.text
+    assert live_problems(refused.text, allowed_svgs=1, allowed_forms=count(refused.text, "form")) == []
+    when = to_beijing(nr.clock() + timedelta(hours=1)).strftime("%Y-%m-%dT%H:%M")
+    r = nr.post("editor", path, {**typed, "update_at": when})
+    assert r.status_code == 303, r.text
+    pending = nr.clients["editor"].get(f"/newsroom/articles/{aid}").text
+    assert live_problems(pending, allowed_svgs=1, allowed_forms=count(pending, "form")) == []
+    fired = nr.portal.newsroom.scheduler.run_due(nr.clock() + timedelta(hours=1, minutes=1), "worker-h")
+    assert [f.article_id for f in fired.fired] == [aid]
+    article = nr.portal.store.get_article(aid)
+    assert article.title.startswith("夜") and article.status.value == "published"
+    reader = anon.get(f"/a/{article.slug}.html")
+    assert reader.status_code == 200
+    assert live_problems(reader.text, allowed_svgs=ref_svgs, allowed_forms=ref_forms) == []
+
+
 def test_self_media_fields_and_admin_forms_are_inert(nr):
     fields = {
         "name": "老周" + HOSTILE[:30],

@@ -28,6 +28,8 @@ TABLE = [
     ("GET", "/newsroom/articles/{rid}", None, OPENS_REPORTER_DRAFT),
     ("POST", "/newsroom/articles/{rid}/action", {"command": "nonsense"}, OPENS_REPORTER_DRAFT),
     ("POST", "/newsroom/articles/{rid}/pin", {"channel": ""}, EDITORS),
+    ("POST", "/newsroom/articles/{rid}/schedule-update", {"update_at": ""}, EDITORS),
+    ("POST", "/newsroom/articles/{rid}/cancel-update", None, EDITORS),
     ("GET", "/newsroom/articles/{rid}/edit", None, OPENS_REPORTER_DRAFT),
     ("POST", "/newsroom/articles/{rid}/edit", {"title": ""}, OPENS_REPORTER_DRAFT),
     ("GET", "/newsroom/articles/{rid}/history", None, OPENS_REPORTER_DRAFT),

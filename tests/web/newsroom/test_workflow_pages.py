@@ -56,6 +56,7 @@ def test_submit_return_fix_schedule_and_the_scheduler_publishes(nr):
     assert _action(nr, "reporter", aid, "submit").status_code == 303
     hist = nr.clients["editor"].get(f"/newsroom/articles/{aid}/history?a=1&b=2")
     assert hist.status_code == 200 and "<ins>" in hist.text and "开放" in hist.text
+    assert "<td>王记者</td>" in hist.text and "（北京时间）</td>" in hist.text  # every revision: who and when
     # schedule one hour ahead in Beijing time; a past time is refused with the zone named
     past = to_beijing(nr.clock() - timedelta(hours=1)).strftime("%Y-%m-%dT%H:%M")
     r = _action(nr, "editor", aid, "schedule", when=past)
@@ -215,3 +216,16 @@ def _bomb() -> bytes:
     data[ihdr : ihdr + 8] = struct.pack(">II", 20000, 20000)
     data[ihdr + 13 : ihdr + 17] = struct.pack(">I", zlib.crc32(bytes(data[ihdr - 4 : ihdr + 13])))
     return bytes(data)
+
+
+def test_an_embargo_refuses_early_publication_in_chinese(nr):
+    aid = make_article(nr, "editor", title="年度经济数据发布会")
+    when = to_beijing(nr.clock() + timedelta(hours=2)).strftime("%Y-%m-%dT%H:%M")
+    assert _action(nr, "editor", aid, "schedule", when=when, embargo="1").status_code == 303
+    page = nr.clients["editor"].get(f"/newsroom/articles/{aid}").text
+    assert "禁发" in page and "（北京时间）" in page
+    early = _action(nr, "chief_editor", aid, "publish")
+    assert early.status_code == 400 and "禁发期" in early.text and "北京时间" in early.text
+    assert nr.portal.store.get_article(aid).status.value != "published" and _state(nr, aid) == "scheduled"
+    assert _action(nr, "editor", aid, "unschedule").status_code == 303  # lifting it is allowed
+    assert _state(nr, aid) == "submitted"
