@@ -18,16 +18,21 @@ from __future__ import annotations
 
 import dataclasses
 import logging
+from typing import TYPE_CHECKING
 
 from fastapi import APIRouter, Request, Response
 from starlette.concurrency import run_in_threadpool
 
 from newsportal.counters import is_bot
+from newsportal.domain import ArticleStatus
 from newsportal.store import NotFound
 from newsportal.web.api.auth import PortalDep, client_origin, counting_reader
 from newsportal.web.api.beacon_limits import BeaconLimiter
 from newsportal.web.api.schemas import EventIn, EventOut
 from newsportal.web.errors import api_error
+
+if TYPE_CHECKING:
+    from newsportal.portal import Portal
 
 log = logging.getLogger(__name__)
 router = APIRouter(tags=["events"])
@@ -49,7 +54,8 @@ def beacon_limiter(request: Request, portal) -> BeaconLimiter:
 )
 async def record_event(portal: PortalDep, request: Request, response: Response, body: EventIn):
     """Record a view or share from an article page; returns whether it counted and the live counts."""
-    if body.article_id not in portal.published:
+    if body.article_id not in portal.published and not await run_in_threadpool(
+            _published_in_store, portal, body.article_id):
         raise NotFound(f"article {body.article_id} not found")
     who = counting_reader(request, response)
     reader = who.reader
@@ -81,3 +87,10 @@ async def record_event(portal: PortalDep, request: Request, response: Response, 
     out = await run_in_threadpool(count)
     response.headers["cache-control"] = "no-store"
     return out
+
+
+def _published_in_store(portal: Portal, article_id: int) -> bool:
+    """An article another process published a moment ago: this process serves its page from the store
+    before its catalogue sync (every few seconds) takes it in, so its readers' events must count too."""
+    article = portal.store.get_article(article_id)
+    return article is not None and article.status is ArticleStatus.PUBLISHED
