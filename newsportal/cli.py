@@ -103,6 +103,11 @@ def db_upgrade(data_dir: DataDir = None, database_url: DbUrl = None) -> None:
     store.upgrade()
     console.print(f"database at revision {current(store.engine)}")
     store.close()
+    if settings.jobs != "embedded":  # the job engine's own tables (idempotent; see docs/operations.md)
+        from newsportal.jobs import prepare_database
+
+        prepare_database(settings)
+        console.print(f"job engine {settings.jobs}: schema ready")
 
 
 def load_demo_content(portal, articles: int = 0, seed: int = 2026, traffic: bool = True,
@@ -190,6 +195,10 @@ def serve(
     if not settings.site_url or settings.site_url == "http://127.0.0.1:8000":
         settings = settings.with_(site_url=site_url)
     portal = _open(settings, start=False)  # migrations, the demo and the accounts happen once, here
+    if settings.jobs != "embedded":
+        from newsportal.jobs import prepare_database
+
+        prepare_database(settings)  # once here too, so N workers do not all wait on the schema lock
     if demo_content and portal.store.count_articles(ArticleStatus.PUBLISHED) == 0:
         load_demo_content(portal)
     server_options: dict[str, Any] = {"host": host, "port": port, "log_level": log_level,

@@ -86,6 +86,12 @@ class Settings:
     ingest_poll_seconds: float = 30.0
     #: Refuse partner URLs (and redirects) to loopback/private addresses; on in production.
     ingest_block_private: bool = False
+    #: Who runs background work (ingest polling, scheduled publishing): ``embedded`` — a thread per server
+    #: process, each due item taken by a database claim — or ``procrastinate`` — jobs in PostgreSQL, run by
+    #: the worker inside each server process (docs/operations.md, "Job engine").
+    jobs: str = "embedded"
+    #: Jobs one server process runs at once with the procrastinate engine.
+    jobs_concurrency: int = 2
     extra: dict = field(default_factory=dict)
 
     @property
@@ -120,6 +126,9 @@ class Settings:
     def with_(self, **changes) -> Settings:
         return replace(self, **changes)
 
+
+#: The background-work engines ``Settings.jobs`` may name (``newsportal.jobs``).
+JOB_ENGINES = ("embedded", "procrastinate")
 
 #: Settings that are not read from the environment or a file (set by code only).
 _INTERNAL = {"extra"}
@@ -213,6 +222,16 @@ def validate(s: Settings, *, require_secret: bool = True) -> Settings:
             f"is {s.workers}, but more than one worker needs {env_name('redis_url')}: without Redis the "
             "view/share counters and hot lists live inside one process, and workers would disagree",
         )
+    if s.jobs not in JOB_ENGINES:
+        raise ConfigError(env_name("jobs"), f"must be one of {', '.join(JOB_ENGINES)}; got {s.jobs!r}")
+    if s.jobs == "procrastinate" and not s.production:
+        raise ConfigError(
+            env_name("jobs"),
+            f"is procrastinate, which keeps its jobs in PostgreSQL, but {env_name('database_url')} is not a "
+            "postgresql:// URL (use NEWSPORTAL_JOBS=embedded with SQLite)",
+        )
+    if s.jobs_concurrency < 1:
+        raise ConfigError(env_name("jobs_concurrency"), "must be at least 1")
     if not s.redis_prefix or any(c.isspace() for c in s.redis_prefix):
         raise ConfigError(env_name("redis_prefix"), "must be a non-empty prefix without spaces, like 'np:'")
     if s.hot_origin_cap < 1:

@@ -54,12 +54,22 @@ def test_a_config_file_is_read_and_the_environment_wins(tmp_path):
         ({"NEWSPORTAL_HOT_HALF_LIFE_HOURS": "0"}, "NEWSPORTAL_HOT_HALF_LIFE_HOURS", "positive"),
         ({"NEWSPORTAL_INDEX_IN_MEMORY": "maybe"}, "NEWSPORTAL_INDEX_IN_MEMORY", "true or false"),
         ({"NEWSPORTAL_EVENT_LIMIT_IP": "lots"}, "NEWSPORTAL_EVENT_LIMIT_IP", "rate limit"),
+        ({"NEWSPORTAL_JOBS": "celery"}, "NEWSPORTAL_JOBS", "must be one of embedded, procrastinate"),
+        ({"NEWSPORTAL_JOBS": "procrastinate"}, "NEWSPORTAL_JOBS", "is not a postgresql:// URL"),
+        ({"NEWSPORTAL_JOBS_CONCURRENCY": "0"}, "NEWSPORTAL_JOBS_CONCURRENCY", "at least 1"),
     ],
 )
 def test_bad_values_stop_start_up_naming_the_setting(env, setting, words):
     with pytest.raises(ConfigError) as err:
         load_settings(env)
     assert err.value.setting == setting and setting in str(err.value) and words in str(err.value)
+
+
+def test_the_procrastinate_job_engine_is_chosen_with_a_postgresql_store():
+    s = load_settings({"NEWSPORTAL_DATABASE_URL": PG, "NEWSPORTAL_SECRET_KEY": SECRET,
+                       "NEWSPORTAL_JOBS": "procrastinate", "NEWSPORTAL_JOBS_CONCURRENCY": "3"})
+    assert (s.jobs, s.jobs_concurrency) == ("procrastinate", 3)
+    assert load_settings({}).jobs == "embedded"
 
 
 def test_bad_config_files_name_the_problem(tmp_path):

@@ -106,6 +106,16 @@ class IngestService(SourceAdmin):
                 polls.append(poll)
         return polls
 
+    def due_source_ids(self, now: datetime | None = None) -> list[int]:
+        """Ids of the sources whose poll is due and whose lease is free (a job engine defers one poll job
+        per id; :meth:`poll_one` re-checks both under the lease, so a stale list polls nothing twice)."""
+        return [s.id for s in self.repo.due(now or self.clock(), self.batch)]
+
+    def poll_one(self, ingest_source_id: int, me: str, now: datetime | None = None) -> SourcePoll | None:
+        """Poll one source if it is still due and its lease is free; None when it is not (already polled
+        this interval, held by another poller, disabled or gone). Never raises for the source's errors."""
+        return self._claim_and_poll(ingest_source_id, me, now or self.clock(), force=False)
+
     def poll_now(self, source: IngestSource, me: str, now: datetime | None = None) -> SourcePoll | None:
         """An operator's "poll now": ignores the schedule, never a live lease (None if another poller has
         the source right now, or it is a push source)."""

@@ -46,6 +46,9 @@ MANIFEST = "manifest.json"
 #: What of the data directory goes into a backup (everything else there is rebuilt from the store).
 DATA_FILES = ("media", "secret_key")
 SKIPPED_TABLES = {"alembic_version", "sqlite_sequence"}
+#: The job engine's queue (procrastinate, newsportal.jobs): transient work, remade by the next tick and
+#: created by the engine itself on start, so neither saved nor expected in a restored database.
+SKIPPED_PREFIXES = ("procrastinate_",)
 BATCH = 2000
 
 Progress = Callable[[str, int], None]
@@ -116,7 +119,7 @@ class RowDigest:
 # -- reading a store ---------------------------------------------------------------------------------
 def _tables(conn: Connection) -> list[Table]:
     meta = MetaData()
-    meta.reflect(conn)
+    meta.reflect(conn, only=lambda name, _meta: not name.startswith(SKIPPED_PREFIXES))
     return [t for t in meta.sorted_tables if t.name not in SKIPPED_TABLES]
 
 

@@ -1,4 +1,5 @@
-"""The ASGI application: reader pages, the JSON API, static assets and the event-flush loop."""
+"""The ASGI application: reader pages, the JSON API, static assets, the event-flush loop and the start of
+background work (:mod:`newsportal.web.jobs`)."""
 
 from __future__ import annotations
 
@@ -23,6 +24,7 @@ from newsportal.web.csrf import CsrfCookie, csrf_token
 from newsportal.web.front_cache import for_portal
 from newsportal.web.hardening import JsonBodies, StrictIds, mount_docs
 from newsportal.web.ingest import build_ingest
+from newsportal.web.jobs import start_jobs
 from newsportal.web.limits import RequestLimits
 from newsportal.web.newsroom.routes import newsroom_routes
 from newsportal.web.pages import page_routes
@@ -66,23 +68,21 @@ def create_app(
             context.attach(await run_in_threadpool(portal_factory or build_portal, settings))
         running = context.portal
         flusher = asyncio.create_task(_flush_loop(running))
-        app.state.ingest = await run_in_threadpool(build_ingest, running, settings)
+        app.state.ingest = await run_in_threadpool(build_ingest, running, settings, poll=False)
         front = None
         if settings.front_url:  # after the app's own purge (attached above), so nginx fetches fresh pages
             front = for_portal(running, settings.front_url).start()
             front.subscribe(running.signals)
         app.state.front = front
-        scheduler = None
-        if settings.scheduler_seconds > 0:  # scheduled publishing, in the server: first pass at once
-            scheduler = running.newsroom.scheduler_loop(interval=settings.scheduler_seconds).start()
+        # ingest polling and scheduled publishing, on the configured engine (newsportal.jobs)
+        app.state.jobs = jobs = await run_in_threadpool(start_jobs, running, settings, app.state.ingest)
         try:
             yield
         finally:
+            await run_in_threadpool(jobs.stop)  # first: a poll in progress still uses the ingest client
             await run_in_threadpool(app.state.ingest.stop)
             if front is not None:
                 await run_in_threadpool(front.stop)
-            if scheduler is not None:
-                await run_in_threadpool(scheduler.stop)
             flusher.cancel()
             with contextlib.suppress(asyncio.CancelledError):
                 await flusher

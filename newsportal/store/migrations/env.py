@@ -14,10 +14,17 @@ config = context.config
 target_metadata = Base.metadata
 
 
+def include_name(name: str | None, type_: str, parent_names: object) -> bool:
+    """Autogenerate leaves the job engine's tables alone: procrastinate creates and migrates them
+    (newsportal.jobs.backends.procrastinate.ensure_schema), not Alembic."""
+    return not (type_ == "table" and name is not None and name.startswith("procrastinate_"))
+
+
 def run() -> None:
     connection = config.attributes.get("connection")
     if connection is not None:
-        context.configure(connection=connection, target_metadata=target_metadata, render_as_batch=True)
+        context.configure(connection=connection, target_metadata=target_metadata, render_as_batch=True,
+                          include_name=include_name)
         with context.begin_transaction():
             context.run_migrations()
         return
@@ -26,7 +33,8 @@ def run() -> None:
         raise RuntimeError("sqlalchemy.url is not set: run migrations through newsportal.store.migrate")
     engine = create_engine(url)
     with engine.begin() as conn:
-        context.configure(connection=conn, target_metadata=target_metadata, render_as_batch=True)
+        context.configure(connection=conn, target_metadata=target_metadata, render_as_batch=True,
+                          include_name=include_name)
         with context.begin_transaction():
             context.run_migrations()
 

@@ -1,0 +1,1 @@
+"""One file per job engine: ``embedded`` (threads and row claims) and ``procrastinate`` (PostgreSQL jobs)."""
