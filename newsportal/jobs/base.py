@@ -61,13 +61,17 @@ class JobRunner(Protocol):
 def cron_every(seconds: float) -> str:
     """A cron line (six fields, seconds last, as croniter reads them) firing about every ``seconds``.
 
-    Cron steps restart at each minute (or hour), so a step that does not divide 60 leaves one shorter gap
-    per minute; the due-time checks in the services make that harmless (an early look finds nothing).
+    Cron steps restart at each minute (or hour, or day), so a step that does not divide it leaves one
+    shorter gap per cycle; the due-time checks in the services make that harmless (an early look finds
+    nothing due).
     """
     step = max(1, round(seconds))
     if step < 60:
         return f"* * * * * */{step}"
-    minutes = max(1, round(step / 60))
+    minutes = round(step / 60)
     if minutes < 60:
         return f"*/{minutes} * * * * 0"
-    return "0 * * * * 0"
+    hours = round(minutes / 60)
+    if hours < 24:
+        return f"0 */{hours} * * * 0"
+    return "0 0 * * * 0"

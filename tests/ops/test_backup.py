@@ -116,3 +116,33 @@ def test_backup_refuses_an_existing_directory_and_a_missing_manifest(installatio
         create_backup(None, installation["data_dir"], installation["backup"])  # type: ignore[arg-type]
     with pytest.raises(BackupError, match="not a backup"):
         verify_backup(tmp_path)
+
+
+@pytest.mark.postgres
+def test_the_job_engines_queue_is_neither_saved_nor_expected(tmp_path_factory, tmp_path):
+    """A site on the procrastinate engine: its queue (transient work, remade by the next tick) stays out of
+    the backup, and a target that already has the engine's tables takes the restore."""
+    import json
+
+    from sqlalchemy import text
+
+    from newsportal.jobs.backends.procrastinate import ensure_schema, libpq_url
+
+    source, dispose_source = make_store("postgres", tmp_path_factory)
+    target, dispose_target = make_store("postgres", tmp_path_factory)
+    try:
+        make_portal(source).close()
+        for store in (source, target):
+            ensure_schema(libpq_url(store.engine.url.render_as_string(hide_password=False)))
+        with source.engine.begin() as conn:
+            conn.execute(text("INSERT INTO procrastinate_jobs (queue_name, task_name, args) "
+                              "VALUES ('ingest', 'newsportal.ingest.poll_source', '{}')"))
+        backup = tmp_path / "backup"
+        create_backup(source.engine, tmp_path / "data", backup)
+        tables = json.loads((backup / "manifest.json").read_text("utf-8"))["tables"]
+        assert "channels" in tables and not [t for t in tables if t.startswith("procrastinate_")]
+        restore_backup(target.engine, tmp_path / "restored", backup)
+        assert summarize(target.engine) == summarize(source.engine)
+    finally:
+        dispose_source()
+        dispose_target()

@@ -18,7 +18,6 @@ import pytest
 from sqlalchemy import text
 
 from newsportal.domain import ArticleStatus
-from newsportal.ingest.fetch import Fetcher
 from newsportal.ingest.service import IngestService
 from newsportal.ingest.writer import PortalArticleWriter
 from newsportal.jobs import Work
@@ -37,8 +36,8 @@ from newsportal.store.audit import AuditFilter
 from newsportal.store.ingest_sources import IngestSources
 from newsportal.timeutil import utcnow
 from tests.conftest import make_portal, make_store, sample_draft
-from tests.ingest.partner_server import PartnerServer, Route
-from tests.ingest.service_kit import ATOM, LIMITS, Entry, atom
+from tests.ingest.partner_server import Route
+from tests.ingest.service_kit import ATOM, Entry, atom
 from tests.newsroom.test_desk import people
 
 pytestmark = pytest.mark.postgres
@@ -64,19 +63,6 @@ def pg_portal(pg_store):
     portal = make_portal(pg_store)
     yield portal
     portal.counters.flush()
-
-
-@pytest.fixture
-def partner():
-    server = PartnerServer().start()
-    yield server
-    server.stop()
-
-
-@pytest.fixture
-def fetcher():
-    with Fetcher(LIMITS) as f:
-        yield f
 
 
 def url_of(store) -> str:
