@@ -4,7 +4,8 @@ No job server is needed for "each source polled by exactly one process": the lea
 the lock, so every server or worker process may run this loop against the same database (SQLite in the
 embedded set-up, PostgreSQL in production) and the row's conditional UPDATE decides who polls. A poller
 that dies holds its sources only until their lease expires. ``tick`` is the unit tests call; ``run`` the
-loop a background thread runs until its stop event is set.
+loop a background thread runs until its stop event is set. This is the embedded engine's poller
+(:mod:`newsportal.jobs.backends.embedded`); production may run polls as procrastinate jobs instead.
 """
 
 from __future__ import annotations

@@ -1,10 +1,11 @@
 """Partner ingest inside the server: the :class:`IngestService` on the running portal, and its poll loop.
 
-In the embedded set-up (``Settings.ingest_embedded``, the default) the app's start-up runs a
-:class:`~newsportal.ingest.runner.PollLoop` in a daemon thread and its shutdown stops it. Several server
-processes (or a separate worker) may all run the loop against one database: the lease on each source row is
-the lock, so each source is polled by exactly one of them per round. The push endpoint and the health API
-use the same service whether or not the loop runs here.
+The app's start-up builds the service here (``poll=False``) and hands it to the configured job engine
+(:mod:`newsportal.web.jobs`): with the embedded engine a :class:`~newsportal.ingest.runner.PollLoop` on a
+daemon thread (kept as ``IngestWiring.loop``), with procrastinate one job per due source. Several server
+processes may all poll against one database: the lease on each source row is the lock, so each source is
+polled by exactly one of them per round. The push endpoint and the health API use the same service whether
+or not this process polls. ``build_ingest(poll=True)`` still starts a loop itself (tools and tests).
 """
 
 from __future__ import annotations

@@ -184,7 +184,7 @@ class ProcrastinateJobs:
     engine = "procrastinate"
 
     def __init__(self, work: Work, database_url: str, *, concurrency: int = 2, me: str | None = None,
-                 shutdown_timeout: float = 30.0, start_timeout: float = 60.0,
+                 shutdown_timeout: float = 20.0, start_timeout: float = 60.0,
                  polling_interval: float = 5.0) -> None:
         self.work = work
         self.conninfo = libpq_url(database_url)
@@ -234,7 +234,7 @@ class ProcrastinateJobs:
         if loop is not None and main is not None:
             loop.call_soon_threadsafe(main.cancel)
         if thread is not None:
-            thread.join(self.shutdown_timeout + 15)
+            thread.join(self.shutdown_timeout + 5)  # inside systemd's TimeoutStopSec=30
             if thread.is_alive():
                 log.warning("procrastinate worker %s did not stop in time", self.me)
         self._thread = None
