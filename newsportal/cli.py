@@ -30,7 +30,14 @@ from newsportal.newsroom.roles import Role
 
 if TYPE_CHECKING:
     from newsportal.portal import Portal
-from newsportal.config import ConfigError, Settings, load_settings, load_settings_for_tools, validate
+from newsportal.config import (
+    ConfigError,
+    Settings,
+    env_name,
+    load_settings,
+    load_settings_for_tools,
+    validate,
+)
 from newsportal.deploy.cli import deploy_app
 from newsportal.ingest.cli import source_app
 from newsportal.ops.cli import backup_app
@@ -59,13 +66,16 @@ def _settings(data_dir: Path | None, database_url: str | None, *, serving: bool 
     Only ``serve`` insists on a secret in production: tools (migrate, token) sign nothing.
     """
     try:
-        s = load_settings() if serving else load_settings_for_tools()
-        changes = {k: v for k, v in more.items() if v is not None}
+        # The command line's values join the environment before validation: a rule that ties settings
+        # together (NEWSPORTAL_JOBS=procrastinate needs a PostgreSQL URL) must see --database-url.
+        overrides = {k: v for k, v in more.items() if v is not None}
         if data_dir is not None:
-            changes["data_dir"] = data_dir
+            overrides["data_dir"] = data_dir
         if database_url is not None:
-            changes["database_url"] = database_url
-        return validate(s.with_(**changes), require_secret=serving)
+            overrides["database_url"] = database_url
+        environ = {**os.environ, **{env_name(k): str(v) for k, v in overrides.items()}}
+        s = load_settings(environ) if serving else load_settings_for_tools(environ)
+        return validate(s, require_secret=serving)
     except ConfigError as exc:
         console.print(f"[bold red]Configuration error:[/] {exc}")
         raise typer.Exit(2) from None
