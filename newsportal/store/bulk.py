@@ -28,8 +28,8 @@ from newsportal.store.tables import (
 )
 from newsportal.timeutil import utcnow
 
-_ARTICLE_COLUMNS = ("slug", "external_id", "title", "summary", "body_html", "byline", "channel_id", "source_id",
-                    "original", "status", "revision", "created_at", "updated_at", "published_at")
+_ARTICLE_COLUMNS = ("slug", "external_id", "title", "summary", "body_html", "byline", "channel_id",
+                    "source_id", "original", "status", "revision", "created_at", "updated_at", "published_at")
 
 
 def bulk_create(
@@ -123,7 +123,8 @@ def _children(ids: Sequence[int], articles: Sequence[dict[str, Any]],
     rev_rows: list[dict] = []
     stat_rows: list[dict] = []
     for aid, row, (draft, _, _) in zip(ids, articles, items, strict=True):
-        tag_rows += [{"article_id": aid, "tag": t, "position": i} for i, t in enumerate(dict.fromkeys(draft.tags))]
+        tag_rows += [{"article_id": aid, "tag": t, "position": i}
+                     for i, t in enumerate(dict.fromkeys(draft.tags))]
         for role, names in (("reporter", draft.reporters), ("editor", draft.editors)):
             person_rows += [
                 {"article_id": aid, "person_id": people[(n, role)], "role": role, "position": i}

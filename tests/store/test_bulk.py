@@ -27,7 +27,8 @@ def test_bulk_create_settles_articles_older_than_the_clustering_edge_as_their_ow
     ch, src = channel_id(store), source_id(store)
     edge = T0 - timedelta(hours=72)
     times = [edge - timedelta(days=3), edge - timedelta(seconds=1), edge, T0]
-    items = [(sample_draft(external_id=f"edge-{i}", published_at=at), ch, src) for i, at in enumerate(times)]
+    items = [(sample_draft(external_id=f"edge-{i}", published_at=at), ch, src)
+             for i, at in enumerate(times)]
     assert bulk_create(store, items, actor="loader", own_story_before=edge) == 4
     arts = [store.get_article_by_external_id(f"edge-{i}") for i in range(4)]
     assert [a.story_id for a in arts] == [arts[0].id, arts[1].id, None, None]
@@ -35,7 +36,7 @@ def test_bulk_create_settles_articles_older_than_the_clustering_edge_as_their_ow
 
 
 def test_bulk_ids_follow_on_with_the_one_by_one_path(store):
-    """Ids reserved for a bulk batch (COPY on PostgreSQL) are taken from the same sequence later writes use."""
+    """Ids reserved for a bulk batch (COPY on PostgreSQL) come from the sequence later writes use."""
     catalogued(store)
     ch, src = channel_id(store), source_id(store)
     before = write(store, external_id="single-1")
