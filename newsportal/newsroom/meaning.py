@@ -8,6 +8,7 @@ first start), and takes in the vectors of articles another process published (th
 
 from __future__ import annotations
 
+import heapq
 import logging
 from collections.abc import Callable, Sequence
 
@@ -51,15 +52,31 @@ def embed_missing(store: Store, vectors: ArticleVectors, catalog: Catalog, sourc
 
 def load_vectors(store: Store, vectors: ArticleVectors, catalog: Catalog, sources: SourceBook,
                  progress: Progress | None = None) -> int:
-    """Fill the matrix from the side file, then embed the published articles it lacks. Returns the latter."""
+    """Fill the matrix from the side file, then embed what it lacks among the newest published articles.
+
+    Only the newest ``vectors.window`` published articles are embedded at start: that is all a
+    nearest-neighbour scan covers, and new articles (embedded on publish) push the rest out of it anyway.
+    An older article without a vector (a bulk load: a million would take an hour of CPU and 2 GB of matrix)
+    is still found by its words: related lists rank it by BM25 alone, the copy guard judges it by story
+    id, and its quality comes from its title (``SourceBook.put_row``) instead of title and body. Returns
+    how many were embedded.
+    """
     for aid, stored in vectors.file.load():
         if aid in catalog:
             vectors.put(aid, stored.vector, stored.digest)
             _set_base(catalog, sources, aid, (stored.base_quality, stored.clickbait))
-    missing = sorted((a for a in catalog if a not in vectors), key=lambda a: catalog[a].published)
+    missing = sorted(newest_without_vector(vectors, catalog), key=lambda a: catalog[a].published)
     if missing:
         log.info("embedding %d articles (once; the vectors are kept in %s)", len(missing), vectors.file.path)
     return embed_missing(store, vectors, catalog, sources, missing, progress)
+
+
+def newest_without_vector(vectors: ArticleVectors, catalog: Catalog) -> list[int]:
+    """Published articles among the newest ``vectors.window`` (by publication time) that have no vector."""
+    ids = list(catalog)
+    if len(ids) > vectors.window:
+        ids = heapq.nlargest(vectors.window, ids, key=lambda a: (catalog[a].published, a))
+    return [a for a in ids if a not in vectors]
 
 
 def follow_sync(signals: PublishSignals, store: Store, vectors: ArticleVectors, catalog: Catalog,
