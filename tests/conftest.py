@@ -105,6 +105,7 @@ def make_portal(store: Store, **settings) -> Portal:
     install_catalog(store)
     settings.setdefault("index_in_memory", True)
     settings.setdefault("secret_key", TEST_SECRET)  # signs reader ids; never a file under ./data
+    settings.setdefault("embed_in_background", False)  # tests drain portal.embedding themselves
     return Portal(Settings(site_url="http://testserver", **settings), store).start()
 
 
@@ -136,6 +137,7 @@ def demo_portal(request, tmp_path_factory) -> Iterator[Portal]:
     store, dispose = make_store(request.param, tmp_path_factory)
     p = make_portal(store)
     load_demo(p)
+    p.embedding.drain()  # the demo's vectors, as the server's embedding thread would compute them
     yield p
     p.counters.flush()
     dispose()
