@@ -99,14 +99,14 @@ def make_store(backend: str, tmp_path_factory) -> tuple[Store, callable]:
     return store, dispose
 
 
-def make_portal(store: Store, **settings) -> Portal:
+def make_portal(store: Store, embedder=None, **settings) -> Portal:
     from newsportal.demo.load import install_catalog
 
     install_catalog(store)
     settings.setdefault("index_in_memory", True)
     settings.setdefault("secret_key", TEST_SECRET)  # signs reader ids; never a file under ./data
     settings.setdefault("embed_in_background", False)  # tests drain portal.embedding themselves
-    return Portal(Settings(site_url="http://testserver", **settings), store).start()
+    return Portal(Settings(site_url="http://testserver", **settings), store, embedder=embedder).start()
 
 
 @pytest.fixture(params=BACKENDS)
