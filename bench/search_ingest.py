@@ -67,6 +67,26 @@ def proc_cpu(pid: int) -> float:
     return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
 
 
+def thread_cpu(pid: int, name: str) -> float:
+    """CPU seconds of a process's threads with this OS name (the server's embedding thread names itself)."""
+    total = 0.0
+    for task in Path(f"/proc/{pid}/task").iterdir():
+        try:
+            if (task / "comm").read_text().strip() != name:
+                continue
+            fields = (task / "stat").read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue  # the thread ended meanwhile
+        total += (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+    return total
+
+
+def embedding_cpu(pid: int) -> float:
+    from newsportal.recommend.embedding import THREAD_NAME
+
+    return thread_cpu(pid, THREAD_NAME)
+
+
 CLI = [sys.executable, "-c", "from newsportal.cli import main; main()"]
 HOST = "127.0.0.1"
 
@@ -333,7 +353,7 @@ def main() -> None:
             httpd = feed_server(atom_feed(args.feed_items, args.seed + 1))
             url = f"http://{HOST}:{httpd.server_address[1]}/feed.xml"
             rows = vector_rows(data_dir)
-            t, cpu = time.perf_counter(), proc_cpu(server.pid)
+            t, cpu, ecpu = time.perf_counter(), proc_cpu(server.pid), embedding_cpu(server.pid)
             cli(data_dir, "source", "add-feed", "jiangzhou-morning", url, "--trusted")
             report["feed_cli_s"] = time.perf_counter() - t  # a CLI process start, not ingest work
             deadline = time.monotonic() + 1200
@@ -354,11 +374,12 @@ def main() -> None:
             report["feed_vectors_ok"] = wait_vectors(data_dir, rows + int(h.get("items_taken") or 0))
             report["feed_vectors_s"] = time.perf_counter() - t  # from the feed's start
             report["feed_vectors_server_cpu_s"] = proc_cpu(server.pid) - cpu
+            report["feed_embedding_thread_cpu_s"] = embedding_cpu(server.pid) - ecpu
             clock.say(f"feed vectors in the side file {report['feed_vectors_s']:.1f} s after the start")
             pushed = cli(data_dir, "source", "add-push", "youth-daily", "--trusted")
             push_token = pushed.strip().splitlines()[-1]
             rows = vector_rows(data_dir)
-            cpu = proc_cpu(server.pid)
+            cpu, ecpu = proc_cpu(server.pid), embedding_cpu(server.pid)
             total, ptimes, codes = push_all(base, push_token, args.pushes, args.seed + 2)
             report["ninjs_server_cpu_ms_per_item"] = (proc_cpu(server.pid) - cpu) / args.pushes * 1000
             t = time.perf_counter()
@@ -366,6 +387,8 @@ def main() -> None:
             report["ninjs_vectors_after_last_push_s"] = time.perf_counter() - t
             report["ninjs_server_cpu_ms_per_item_with_vectors"] = (
                 (proc_cpu(server.pid) - cpu) / args.pushes * 1000)
+            report["ninjs_embedding_thread_cpu_ms_per_item"] = (
+                (embedding_cpu(server.pid) - ecpu) / args.pushes * 1000)
             report["ninjs"] = {"items": args.pushes, "seconds": total, "per_s": args.pushes / total,
                                "ms": summary(ptimes), "status": codes}
             clock.say(f"ninjs: {args.pushes / total:.1f} items/s, statuses {codes}")
