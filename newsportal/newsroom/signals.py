@@ -44,6 +44,15 @@ class ArticlesSyncedFromElsewhere:
 
 
 @dataclass(frozen=True, slots=True)
+class VectorsReady:
+    """These published articles just got their sentence vectors (the embedding queue runs after the publish
+    returns): pages built before then showed their related lists from words alone, and the near-copy guard
+    judged them by story id only, so caches holding those pages should rebuild them."""
+
+    article_ids: tuple[int, ...]
+
+
+@dataclass(frozen=True, slots=True)
 class PinsChanged:
     """Editors' top-story pins changed (set, removed, or expired)."""
 
@@ -93,3 +102,5 @@ class PublishSignals:
         self.synced: Signal[ArticlesSyncedFromElsewhere] = Signal("articles_synced")
         #: fired when pins are set, removed or found expired
         self.pins_changed: Signal[PinsChanged] = Signal("pins_changed")
+        #: fired by the embedding queue's thread after articles published here or elsewhere got vectors
+        self.vectors_ready: Signal[VectorsReady] = Signal("vectors_ready")

@@ -76,7 +76,7 @@ class CrossProcessSync:
                 docs = self.store.index_docs_by_ids(to_index)
                 for doc in docs:
                     if doc.story_id is None:
-                        self.tail.cluster(doc)
+                        self.tail.cluster(doc, embed=False)  # vectors: meaning.follow_sync
                 self.index.add_many(docs)  # one commit for the batch
         changed = len(taken)
         retrusted = reload_sources(self.store, self.sources, self.catalog)

@@ -2,13 +2,14 @@
 
     article_saved(article, previous)
       published → index_doc → cluster (story id, persisted) → quality of title and body → catalogue entry
-                → sentence vector (embedded once, kept in memory and in the side file) → index.upsert
+                → index.upsert → sentence vector queued (the embedding queue embeds it in the background
+                  and keeps it in memory and in the side file; until then lists fall back to BM25/story ids)
       otherwise → index.delete, story window, catalogue, hot lists (forget) → re-lead its story
       → ledger.note (so cross-process sync skips this process's own write)
       → signals.article_saved(ArticleSaved(article, previous))  (page cache purge and later listeners)
 
     articles_saved([(article, previous), …])  the same for a batch: clustering per article in memory, then
-      one story-id transaction, one embedding batch, one index commit, and one signal per article
+      one story-id transaction, one index commit, one put on the embedding queue, one signal per article
 
 
 Start-up (:mod:`newsportal.newsroom.startup`) and cross-process sync (:mod:`newsportal.newsroom.sync`) use
@@ -28,8 +29,8 @@ from newsportal.domain.channels import ChannelTree
 from newsportal.newsroom.signals import ArticleSaved, PublishSignals
 from newsportal.newsroom.sources import SourceBook, base_quality
 from newsportal.recommend.catalog import Catalog
+from newsportal.recommend.embedding import EmbedQueue, Item
 from newsportal.recommend.stories import StoryClusterer
-from newsportal.recommend.vectors import ArticleVectors
 from newsportal.search import IndexDoc, TextIndex
 from newsportal.store import Store
 
@@ -65,7 +66,7 @@ class PublishTail:
 
     def __init__(self, store: Store, index: TextIndex, catalog: Catalog, stories: StoryClusterer,
                  counters: Counters, channels: ChannelTree, sources: SourceBook, signals: PublishSignals,
-                 ledger: WriteLedger, vectors: ArticleVectors | None = None):
+                 ledger: WriteLedger, embedding: EmbedQueue | None = None):
         self.store = store
         self.index = index
         self.catalog = catalog
@@ -75,7 +76,7 @@ class PublishTail:
         self.sources = sources
         self.signals = signals
         self.ledger = ledger
-        self.vectors = vectors
+        self.embedding = embedding
 
     def article_saved(self, article: Article, previous: Article | None = None) -> None:
         """Bring story, index and catalogue in line with one written article, then fire ``article_saved``."""
@@ -94,13 +95,14 @@ class PublishTail:
     def articles_saved(self, saved: Sequence[tuple[Article, Article | None]]) -> None:
         """:meth:`article_saved` for a batch (a big partner feed): each article is clustered in memory in
         turn (so a reworded copy joins a story started earlier in the same batch), then the story ids are
-        persisted in one transaction, the sentence vectors embedded in one batch and the index committed
-        once. Listeners still hear one ``article_saved`` per article; ``pending`` counts the events of the
-        batch still to come, so a purge can wait for the last one."""
+        persisted in one transaction, the index committed once and the sentence vectors queued together
+        (the embedding queue embeds them in one call, off this path). Listeners still hear one
+        ``article_saved`` per article; ``pending`` counts the events of the batch still to come, so a purge
+        can wait for the last one."""
         with self.ledger.lock:
             docs: list[IndexDoc] = []
             stories: dict[int, int] = {}
-            embed: list[tuple[int, str, str, tuple[float, bool]]] = []
+            embed: list[Item] = []
             for article, previous in saved:
                 story = article.story_id
                 if article.status is ArticleStatus.PUBLISHED:
@@ -117,25 +119,30 @@ class PublishTail:
                                                      article.channel_id))
             if stories:
                 self.store.set_stories(stories)
-            if self.vectors is not None and embed:
-                self.vectors.add_articles(embed)
             if docs:
                 self.index.add_many(docs)
+            self._embed(embed)
         for left, (article, previous) in enumerate(saved, start=1):
             self.signals.article_saved.send(ArticleSaved(article, previous, pending=len(saved) - left))
 
-    def cluster(self, doc: IndexDoc) -> int:
-        """Join the article to a story (or start one); persist the story id; update catalogue and window."""
+    def cluster(self, doc: IndexDoc, *, embed: bool = True) -> int:
+        """Join the article to a story (or start one); persist the story id; update catalogue and window;
+        with ``embed``, queue its sentence vector."""
         story, base = self._cluster_in_memory(doc)
         if story != doc.story_id:
             self.store.set_story(doc.id, story)
-        if self.vectors is not None:
-            self.vectors.add_articles([(doc.id, doc.title, doc.text, base)])
+        if embed:
+            self._embed([(doc.id, doc.title, doc.text, base)])
         return story
+
+    def _embed(self, items: list[Item]) -> None:
+        """Hand published articles to the embedding queue (never waits for the model)."""
+        if self.embedding is not None and items:
+            self.embedding.put(items)
 
     def _cluster_in_memory(self, doc: IndexDoc) -> tuple[int, tuple[float, bool]]:
         """The story of ``doc`` (story window and catalogue updated, nothing persisted) and its base
-        quality; the caller persists the story id and embeds the vector, one by one or for a batch."""
+        quality; the caller persists the story id and queues the vector, one by one or for a batch."""
         story, fp = self.stories.assign(doc, self.index.doc_freqs)
         if doc.story_id is not None and doc.story_id != doc.id and doc.story_id in self.catalog:
             story = doc.story_id  # an edit keeps the story it already joined
@@ -161,6 +168,6 @@ class PublishTail:
         self.index.delete(article_id)
         self.stories.remove(article_id)
         self.catalog.drop(article_id)
-        if self.vectors is not None:
-            self.vectors.drop(article_id)
+        if self.embedding is not None:
+            self.embedding.discard(article_id)
         self.counters.forget(article_id, self.channels.scopes(channel_id))

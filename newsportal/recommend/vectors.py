@@ -1,8 +1,8 @@
 """Sentence vectors of published articles: one float32 matrix in memory, a SQLite side file on disk.
 
 Related lists and 为你推荐 compare articles by meaning (:mod:`newsportal.recommend.semantic`). Embedding
-costs a few milliseconds per article, so it happens once, when the article is published (the publish tail),
-and the vector is kept twice:
+costs a few milliseconds per article, so it happens once, shortly after the article is published (the
+embedding queue, :mod:`newsportal.recommend.embedding`, off the publish path), and the vector is kept twice:
 
 * in memory, a row of one contiguous ``(n, dim)`` float32 matrix, so "which articles mean the same as this
   one" is a single matrix-vector product. Rows are appended in publication order; a nearest-neighbour search
@@ -75,6 +75,8 @@ class VectorFile:
         data = [(aid, self.model, s.digest, float(s.base_quality), int(s.clickbait),
                  np.asarray(s.vector, dtype=np.float16).tobytes()) for aid, s in rows]
         with self._lock:
+            if self._conn is None:  # closed meanwhile (a shutdown while the embedding queue finished a round)
+                return
             self._conn.executemany("INSERT OR REPLACE INTO vectors VALUES (?, ?, ?, ?, ?, ?)", data)
             self._conn.commit()
 
@@ -83,6 +85,8 @@ class VectorFile:
         if self._conn is None:
             return
         with self._lock:
+            if self._conn is None:
+                return
             if ids is None:
                 rows = self._conn.execute("SELECT id, digest, quality, clickbait, vec FROM vectors"
                                           " WHERE model = ?", (self.model,)).fetchall()

@@ -67,6 +67,8 @@ def create_app(
         if not context.started:
             context.attach(await run_in_threadpool(portal_factory or build_portal, settings))
         running = context.portal
+        if settings.embed_in_background:  # the model loads in its thread now, not on the first publish
+            running.start_embedding()
         flusher = asyncio.create_task(_flush_loop(running))
         app.state.ingest = await run_in_threadpool(build_ingest, running, settings, poll=False)
         front = None
@@ -83,6 +85,8 @@ def create_app(
             await run_in_threadpool(app.state.ingest.stop)
             if front is not None:
                 await run_in_threadpool(front.stop)
+            if running.embedding.running:  # what is still queued is embedded at the next start
+                await run_in_threadpool(running.stop_embedding)
             flusher.cancel()
             with contextlib.suppress(asyncio.CancelledError):
                 await flusher

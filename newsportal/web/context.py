@@ -20,7 +20,7 @@ from starlette.requests import HTTPConnection
 
 from newsportal.config import Settings
 from newsportal.domain import ArticleStatus
-from newsportal.newsroom.signals import ArticleSaved, ArticlesSyncedFromElsewhere, PinsChanged
+from newsportal.newsroom.signals import ArticleSaved, ArticlesSyncedFromElsewhere, PinsChanged, VectorsReady
 from newsportal.portal import Portal
 from newsportal.store.reader_content import ReaderContent
 from newsportal.web.cache import Clock, PageCache
@@ -107,6 +107,7 @@ class WebContext:
         portal.signals.article_saved.connect(self._on_saved)
         portal.signals.synced.connect(self._on_synced)
         portal.signals.pins_changed.connect(self._on_pins)
+        portal.signals.vectors_ready.connect(self._on_vectors)
 
     def purge_all(self) -> None:
         """Forget every cached page and fragment (an edit must show at once)."""
@@ -125,6 +126,11 @@ class WebContext:
         self.purge_all()
 
     def _on_pins(self, event: PinsChanged) -> None:
+        self.purge_all()
+
+    def _on_vectors(self, event: VectorsReady) -> None:
+        # Pages built between a publish and its vectors showed related lists from words alone and judged
+        # near copies by story id only; one purge per embedding round (a whole feed is one) rebuilds them.
         self.purge_all()
 
 

@@ -25,7 +25,13 @@ from collections.abc import Callable, Iterable
 from typing import TYPE_CHECKING
 
 from newsportal.domain import Article, ArticleStatus
-from newsportal.newsroom.signals import ArticleSaved, ArticlesSyncedFromElsewhere, PinsChanged, PublishSignals
+from newsportal.newsroom.signals import (
+    ArticleSaved,
+    ArticlesSyncedFromElsewhere,
+    PinsChanged,
+    PublishSignals,
+    VectorsReady,
+)
 
 if TYPE_CHECKING:
     from newsportal.portal import Portal
@@ -34,6 +40,9 @@ log = logging.getLogger(__name__)
 
 REFRESH_HEADER = "X-NP-Refresh"
 CARE = "/care"
+#: An embedding round of at most this many articles refreshes their own pages (a push, an editor's save:
+#: someone may be reading it now); a big feed's pages take the new related lists when their copies expire.
+VECTOR_REFRESH_MAX = 8
 
 
 def article_paths(article: Article) -> list[str]:
@@ -64,12 +73,14 @@ class FrontCacheRefresher:
 
     def __init__(self, front_url: str, channel_slugs: Callable[[int], list[str]],
                  source_key: Callable[[int], str | None], timeout: float = 5.0,
-                 fetch: Callable[[str], int] | None = None) -> None:
+                 fetch: Callable[[str], int] | None = None,
+                 article_of: Callable[[int], Article | None] | None = None) -> None:
         self.front_url = front_url.rstrip("/")
         self.channel_slugs = channel_slugs
         self.source_key = source_key
         self.timeout = timeout
         self.fetch = fetch or self._http_fetch
+        self.article_of = article_of
         self._later: queue.Queue[str | None] = queue.Queue()
         self._thread: threading.Thread | None = None
         self.refreshed = 0
@@ -82,6 +93,7 @@ class FrontCacheRefresher:
         signals.article_saved.connect(self.on_saved)
         signals.synced.connect(self.on_synced)
         signals.pins_changed.connect(self.on_pins)
+        signals.vectors_ready.connect(self.on_vectors)
         self._signals = signals
 
     def unsubscribe(self) -> None:
@@ -89,6 +101,7 @@ class FrontCacheRefresher:
             self._signals.article_saved.disconnect(self.on_saved)
             self._signals.synced.disconnect(self.on_synced)
             self._signals.pins_changed.disconnect(self.on_pins)
+            self._signals.vectors_ready.disconnect(self.on_vectors)
             self._signals = None
 
     def start(self) -> FrontCacheRefresher:
@@ -131,6 +144,18 @@ class FrontCacheRefresher:
     def on_pins(self, event: PinsChanged) -> None:
         self._queue("/")
         self._queue(CARE + "/")
+
+    def on_vectors(self, event: VectorsReady) -> None:
+        """Articles got their sentence vectors after the publish returned: the copies of their own pages
+        that the publish refreshed show related lists from words alone, so refresh them again (in the
+        background; the embedding thread never waits for the front)."""
+        if self.article_of is None or len(event.article_ids) > VECTOR_REFRESH_MAX:
+            return
+        for aid in event.article_ids:
+            article = self.article_of(aid)
+            if article is not None and article.status is ArticleStatus.PUBLISHED:
+                for path in article_paths(article):
+                    self._queue(path)
 
     # -- work ------------------------------------------------------------------------------------------
     def refresh(self, path: str) -> bool:
@@ -188,4 +213,4 @@ def for_portal(portal: Portal, front_url: str) -> FrontCacheRefresher:
             keys.update({s.id: s.key for s in portal.store.sources()})
         return keys.get(source_id)
 
-    return FrontCacheRefresher(front_url, channel_slugs, source_key)
+    return FrontCacheRefresher(front_url, channel_slugs, source_key, article_of=portal.store.get_article)

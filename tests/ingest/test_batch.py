@@ -188,3 +188,60 @@ def test_batch_and_one_by_one_give_the_same_articles(portal, partner, fetcher, c
         return out
 
     assert shape("jz-daily") == shape("jb-weekly")
+
+
+class Writes:
+    """Every INSERT, UPDATE and DELETE the engine sends while in use, as (table, statement)."""
+
+    def __init__(self, engine) -> None:
+        self.engine = engine
+        self.seen: list[tuple[str, str]] = []
+
+    def _note(self, conn, cursor, statement, parameters, context, executemany) -> None:
+        words = statement.split()
+        verb = words[0].upper() if words else ""
+        if verb in ("INSERT", "UPDATE", "DELETE"):
+            table = words[2] if verb in ("INSERT", "DELETE") else words[1]
+            self.seen.append((table.strip('"'), verb))
+
+    def __enter__(self) -> Writes:
+        from sqlalchemy import event
+
+        event.listen(self.engine, "before_cursor_execute", self._note)
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        from sqlalchemy import event
+
+        event.remove(self.engine, "before_cursor_execute", self._note)
+
+    def to(self, table: str) -> list[str]:
+        return [verb for t, verb in self.seen if t == table]
+
+
+@pytest.mark.parametrize("batch", [True, False], ids=["batch", "one-by-one"])
+def test_an_unchanged_re_poll_writes_nothing_per_item_but_the_health_moves(portal, partner, fetcher, clock,
+                                                                          batch):
+    service = build_service(portal, fetcher, clock, batch=batch)
+    url = partner.add("/f.xml", Route(atom(entries(12)), headers=ATOM))
+    source = service.add_feed("jz-daily", url, trusted=True)
+    (first,) = service.poll_due("p1")
+    assert first.count("created") == 12
+    ledger = service.repo.items(source.id)
+    clock.advance(seconds=source.interval_seconds)
+    with Writes(portal.store.engine) as writes:
+        (again,) = service.poll_due("p1")
+    assert [i.action for i in again.items] == ["unchanged"] * 12
+    assert writes.to("ingested_items") == [] and writes.to("articles") == []
+    # the source row: the lease taken and given back with the poll's record, two statements for the lot
+    assert writes.to("ingest_sources") == ["UPDATE", "UPDATE"]
+    assert {t for t, _ in writes.seen} == {"ingest_sources"}
+    assert service.repo.items(source.id) == ledger  # every row as it was, last_seen included
+    (health,) = service.health(source.id)
+    assert health.last_poll_at == health.last_success_at == clock.now and health.status == "ok"
+    assert health.items_taken == 12 and health.next_poll_at > clock.now
+    # a day on, the rows' last_seen is brought up to date once (it is right to within a day)
+    clock.advance(days=1)
+    (later,) = service.poll_due("p1")
+    assert later.count("unchanged") == 12
+    assert {i.last_seen for i in service.repo.items(source.id)} == {clock.now}

@@ -270,11 +270,17 @@ def test_an_identical_copy_with_an_older_time_changes_nothing(portal, partner, s
     url = partner.add("/f.xml", Route(atom([library_entry()]), headers=ATOM))
     source = service.add_feed("jz-daily", url)
     service.poll_due("p1")
+    first_seen = clock.now
     older = library_entry(published=T0 - timedelta(days=1), updated=T0 - timedelta(days=1))
     partner.add("/f.xml", Route(atom([older]), headers=ATOM))
     clock.advance(seconds=source.interval_seconds)
     (poll,) = service.poll_due("p1")
     assert [i.action for i in poll.items] == ["unchanged"]
+    stored = service.repo.item_by_guid(source.id, older.guid)
+    # nothing written: the row keeps its times, and last_seen is refreshed only once it is a day old
+    assert stored.original_time == T0 - timedelta(hours=2) and stored.last_seen == first_seen
+    clock.advance(days=1)
+    (poll,) = service.poll_due("p1")
     stored = service.repo.item_by_guid(source.id, older.guid)
     assert stored.original_time == T0 - timedelta(hours=2) and stored.last_seen == clock.now
 

@@ -43,8 +43,10 @@ def test_start_embeds_only_the_newest_window_and_older_articles_keep_title_quali
     from newsportal.newsroom.startup import load_catalogue
 
     load_catalogue(portal.store, portal.source_book, portal.catalog)
-    embedded = load_vectors(portal.store, portal.vectors, portal.catalog, portal.source_book)
+    missing = load_vectors(portal.vectors, portal.catalog, portal.source_book)
     ids = [portal.store.get_article_by_external_id(f"w-{i}").id for i in range(6)]
-    assert embedded == 2
+    assert missing == [ids[1], ids[0]]  # the newest two, oldest first
+    portal.embedding.put_ids(missing)
+    portal.embedding.drain()
     assert [a in portal.vectors for a in ids] == [True, True, False, False, False, False]
     assert newest_without_vector(portal.vectors, portal.catalog) == []  # a restart embeds nothing more

@@ -148,6 +148,7 @@ def test_every_list_shows_the_missed_copy_once(portal):
     copy = publish(portal, "copy", COPY, 3, "city-radio")
     follow = publish(portal, "follow", FOLLOWUP, 24 * 6, "haihe-daily")
     other = publish(portal, "other", OTHER, 1, "zhongyuan-net")
+    portal.embedding.drain()  # the guard reads vectors; the server's embedding thread computes them
     # Make the clusterer's miss: the copy becomes its own story everywhere a story id is kept.
     portal.store.set_story(copy.id, copy.id)
     portal.catalog.set_story(copy.id, copy.id)

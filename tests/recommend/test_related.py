@@ -18,6 +18,7 @@ def pub(portal, ext, title, body, channel="tech", tags=(), hours=0, source="xinc
 
 
 def ids(portal, a, n=8):
+    portal.embedding.drain()  # the vectors, as the server's embedding thread computes them after a publish
     return [x for x, _ in portal.related.related(a.id, n)]
 
 

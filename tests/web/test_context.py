@@ -6,7 +6,7 @@ import pytest
 
 from newsportal.domain import ArticleStatus
 from newsportal.newsroom import save_article
-from newsportal.newsroom.signals import ArticleSaved, ArticlesSyncedFromElsewhere, PinsChanged
+from newsportal.newsroom.signals import ArticleSaved, ArticlesSyncedFromElsewhere, PinsChanged, VectorsReady
 from newsportal.web.app import create_app
 from newsportal.web.context import NotStarted, PageKey, WebContext, web_context
 from newsportal.web.parts import PageParts, SharedFragments
@@ -52,6 +52,22 @@ def test_pins_and_other_processes_writes_purge(portal, event):
     ctx.attach(portal)
     signal = portal.signals.pins_changed if isinstance(event, PinsChanged) else portal.signals.synced
     signal.send(event)
+    assert len(ctx.pages) == 0 and len(ctx.fragments) == 0
+
+
+def test_vectors_that_come_after_the_publish_purge_once_per_round(portal):
+    """A page built between a publish and its vectors listed related articles from words alone: the
+    embedding round that brings the vectors (a whole feed is one round) purges the caches once."""
+    ctx = WebContext.create(portal.settings)
+    ctx.attach(portal)
+    a, _ = save_article(portal, sample_draft(external_id="v-1"), actor="t", publish_now=True)
+    b, _ = save_article(portal, sample_draft(external_id="v-2", title="海河新区智慧公交首日客流过万",
+                                             source_key="xinchao-tech"), actor="t", publish_now=True)
+    filled(ctx)  # pages built (and cached) while neither article had a vector
+    heard: list[VectorsReady] = []
+    portal.signals.vectors_ready.connect(heard.append)
+    assert a.id not in portal.vectors and portal.embedding.drain() == 2
+    assert heard == [VectorsReady((a.id, b.id))]
     assert len(ctx.pages) == 0 and len(ctx.fragments) == 0
 
 

@@ -6,9 +6,9 @@ from dataclasses import replace
 
 from newsportal.domain import ArticleStatus
 from newsportal.newsroom import save_article
-from newsportal.newsroom.signals import ArticleSaved
+from newsportal.newsroom.signals import ArticleSaved, VectorsReady
 from newsportal.web.context import PageKey
-from newsportal.web.front_cache import FrontCacheRefresher, article_paths, for_portal
+from newsportal.web.front_cache import VECTOR_REFRESH_MAX, FrontCacheRefresher, article_paths, for_portal
 from newsportal.web.pages.common import surrogate_keys
 from tests.conftest import sample_draft
 
@@ -26,6 +26,23 @@ def test_an_edit_refreshes_the_article_in_both_modes_then_its_listings(portal):
     assert {"/", "/care/", "/channel/news", "/channel/domestic", "/source/haihe-daily",
             "/rss/channel/domestic.xml", "/sitemaps/news.xml"} <= set(rest), rest
     assert len(seen) == len(set(seen))  # each page once
+
+
+def test_vectors_coming_after_a_push_refresh_its_own_pages_again(portal):
+    """The publish refreshed the article's pages before its vector existed (related from words alone); when
+    the embedding round brings it, those copies are fetched again. A big feed's round refreshes nothing more:
+    its pages take the new related lists when their copies expire."""
+    article = save_article(portal, sample_draft(), actor="t", publish_now=True)[0]
+    seen: list[str] = []
+    front = for_portal(portal, "http://front.invalid")
+    front.fetch = lambda url: seen.append(url.removeprefix("http://front.invalid")) or 200
+    front.subscribe(portal.signals)
+    portal.embedding.drain()
+    assert seen == article_paths(article)
+    seen.clear()
+    front.on_vectors(VectorsReady(tuple(range(1000, 1001 + VECTOR_REFRESH_MAX))))
+    assert seen == []
+    front.unsubscribe()
 
 
 def test_a_draft_saved_over_a_draft_refreshes_nothing(portal):
