@@ -70,7 +70,7 @@ def create_app(
         front = None
         if settings.front_url:  # after the app's own purge (attached above), so nginx fetches fresh pages
             front = for_portal(running, settings.front_url).start()
-            front.subscribe(running.signals)
+            front.subscribe(running.signals, running.comments.signals)
         app.state.front = front
         scheduler = None
         if settings.scheduler_seconds > 0:  # scheduled publishing, in the server: first pass at once
