@@ -58,8 +58,8 @@ Restart and data loss
     ``rebuild`` lock) replays them into the sorted sets (:mod:`newsportal.counters.redis_heal`).
 
 The Lua scripts are in :mod:`newsportal.counters.redis_lua`. Scripts build key names from the prefix, so
-they suit a single Redis (or a primary with replicas), not Redis Cluster. A dead Redis raises :class:`RedisUnavailable` after the socket timeouts (2 s to connect,
-5 s per call), never hangs.
+they suit a single Redis (or a primary with replicas), not Redis Cluster. A dead Redis raises
+:class:`RedisUnavailable` after the socket timeouts (2 s to connect, 5 s per call), never hangs.
 """
 
 from __future__ import annotations
