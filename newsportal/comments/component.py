@@ -20,6 +20,7 @@ from newsportal.comments.moderating import ModerationService
 from newsportal.comments.ratelimit import LimitSettings, PostLimiter
 from newsportal.comments.readers import ReaderService
 from newsportal.comments.service import CommentService, CommentStores
+from newsportal.comments.signals import CommentSignals
 from newsportal.geo import IpLocator, make_locator
 from newsportal.store.reader_accounts import ReaderAccountStore
 
@@ -53,7 +54,8 @@ def limit_settings(redis_url: str = "") -> LimitSettings:
 
 
 class Comments:
-    """What the web layer and the CLI use for 跟贴: ``readers``, ``service``, ``moderation``, ``secret``."""
+    """What the web layer and the CLI use for 跟贴: ``readers``, ``service``, ``moderation``, ``secret``,
+    and ``signals`` (what changed for readers, for the caches of the pages that show it)."""
 
     def __init__(
         self,
@@ -66,13 +68,15 @@ class Comments:
     ) -> None:
         """``hasher`` overrides the argon2 parameters (tests use cheap ones); ``secret`` signs CSRF tokens."""
         self.stores = CommentStores.over(engine)
+        self.signals = CommentSignals()
         self.locator = locator or LazyLocator()
         self.limiter = limiter or PostLimiter()
         self.readers = ReaderService(
             ReaderAccountStore(engine), hasher=hasher, limiter=self.limiter, locator=self.locator
         )
-        self.service = CommentService(self.stores, locator=self.locator, limiter=self.limiter)
-        self.moderation = ModerationService(self.stores)
+        self.service = CommentService(self.stores, locator=self.locator, limiter=self.limiter,
+                                      signals=self.signals)
+        self.moderation = ModerationService(self.stores, self.signals)
         env_secret = os.environ.get(SECRET_ENV, "")
         self.secret = secret or (env_secret.encode() if len(env_secret) >= 32 else secrets.token_bytes(32))
 

@@ -25,7 +25,8 @@ from newsportal.comments.moderation import (
 )
 from newsportal.comments.prechecks import BannedWords
 from newsportal.comments.reports import TargetKind
-from newsportal.comments.service import CommentStores
+from newsportal.comments.service import CommentStores, transition_announced
+from newsportal.comments.signals import CommentSignals
 from newsportal.comments.text import strip_invisible
 from newsportal.store.bans import BanRecord
 from newsportal.store.comment_settings import BannedWordEntry
@@ -46,8 +47,10 @@ class QueueItem:
 
 
 class ModerationService:
-    def __init__(self, stores: CommentStores) -> None:
+    def __init__(self, stores: CommentStores, signals: CommentSignals | None = None) -> None:
+        """``signals`` hears every decision that changes what readers see (the component shares one)."""
         self.stores = stores
+        self.signals = signals or CommentSignals()
 
     # -- queue ---------------------------------------------------------------------------------------
     def queue(
@@ -76,28 +79,38 @@ class ModerationService:
 
     # -- decisions -----------------------------------------------------------------------------------
     def approve(self, comment_id: int, moderator_id: int, now: datetime) -> CommentRecord:
-        return self.stores.comments.transition(comment_id, lambda c: approve(c, moderator_id, now))
+        return transition_announced(
+            self.stores, self.signals, comment_id, lambda c: approve(c, moderator_id, now)
+        )
 
     def reject(
         self, comment_id: int, moderator_id: int, reason: str, now: datetime, note: str = ""
     ) -> CommentRecord:
         """Reject a pending comment or take down a shown one, with a reason from :data:`REASONS`."""
-        return self.stores.comments.transition(
-            comment_id, lambda c: reject(c, moderator_id, reason, now, note)
+        return transition_announced(
+            self.stores, self.signals, comment_id, lambda c: reject(c, moderator_id, reason, now, note)
         )
 
     def decide_appeal(
         self, comment_id: int, moderator_id: int, *, overturn: bool, now: datetime, note: str = ""
     ) -> CommentRecord:
         """Decided by a moderator other than the one who removed the comment (the rule refuses otherwise)."""
-        return self.stores.comments.transition(
-            comment_id, lambda c: decide_appeal(c, moderator_id, overturn=overturn, now=now, note=note)
+        return transition_announced(
+            self.stores,
+            self.signals,
+            comment_id,
+            lambda c: decide_appeal(c, moderator_id, overturn=overturn, now=now, note=note),
         )
 
     def decide_report(
         self, report_id: int, moderator_id: int, *, upheld: bool, now: datetime, note: str = ""
     ) -> list[ReportRecord]:
-        return self.stores.reports.decide(report_id, moderator_id, upheld=upheld, now=now, note=note)
+        """Upholding a report on a shown comment takes it down (in the store's transaction): announced."""
+        decided = self.stores.reports.decide(report_id, moderator_id, upheld=upheld, now=now, note=note)
+        first = decided[0].report if decided else None
+        if upheld and first is not None and first.target_kind is TargetKind.COMMENT:
+            self.signals.announce(self.stores.comments.get(first.target_id).article_id)
+        return decided
 
     def report_queue(
         self, kind: str | None = None, *, page: int = 1, per_page: int = 50

@@ -8,7 +8,7 @@ whether the comment is shown before review. The IP属地 is resolved once, here,
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
@@ -17,10 +17,12 @@ from newsportal.comments.credit import CreditThresholds, ReaderRecord, SkipPolic
 from newsportal.comments.credit import Grade as Grade
 from newsportal.comments.errors import BadInput
 from newsportal.comments.moderation import (
+    Comment,
     CommentState,
     delete_by_author,
     ensure_open,
     file_appeal,
+    is_visible,
     status_for_author,
 )
 from newsportal.comments.posting import prepare_post
@@ -29,6 +31,7 @@ from newsportal.comments.ranking import BadPage, Page, ReplyTarget, Thread, repl
 from newsportal.comments.ratelimit import PostLimiter
 from newsportal.comments.readers import ensure_may_post
 from newsportal.comments.reports import TargetKind, file_report
+from newsportal.comments.signals import CommentSignals
 from newsportal.comments.text import DEFAULT_RULES, TextRules
 from newsportal.geo import IpLocator, NullLocator
 from newsportal.store.bans import BanStore
@@ -39,7 +42,9 @@ from newsportal.store.comments_common import RowMissing
 from newsportal.store.reader_accounts import ReaderAccount
 from newsportal.store.reports import ReportRecord, ReportStore
 
-__all__ = ["CommentStores", "CommentPolicy", "CommentService", "ArticleComments", "MyComment"]
+__all__ = [
+    "CommentStores", "CommentPolicy", "CommentService", "ArticleComments", "MyComment", "transition_announced"
+]
 
 
 @dataclass(frozen=True)
@@ -92,11 +97,14 @@ class CommentService:
         locator: IpLocator | None = None,
         limiter: PostLimiter | None = None,
         policy: CommentPolicy | None = None,
+        signals: CommentSignals | None = None,
     ) -> None:
+        """``signals`` hears every committed change of what readers see (the component shares one)."""
         self.stores = stores
         self._locator = locator or NullLocator()
         self._limiter = limiter or PostLimiter()
         self.policy = policy or CommentPolicy()
+        self.signals = signals or CommentSignals()
 
     # -- reading -------------------------------------------------------------------------------------
     def section(self, article_id: int, now: datetime) -> ArticleComments:
@@ -212,7 +220,7 @@ class CommentService:
                 quoted_id=target.quoted_id if target else None,
             )
 
-        return self.stores.comments.post(
+        saved = self.stores.comments.post(
             account.id,
             article_id,
             now,
@@ -221,6 +229,9 @@ class CommentService:
             lookback=cfg.record_lookback,
             reply_to=reply_to,
         )
+        if saved.visible:  # shown at once (发后审, a trusted reader): the article's count went up
+            self.signals.announce(article_id)
+        return saved
 
     # -- reader actions ------------------------------------------------------------------------------
     def like(self, account: ReaderAccount, comment_id: int, now: datetime) -> int:
@@ -229,7 +240,9 @@ class CommentService:
         return self.stores.comments.like(comment_id, account.id, now)
 
     def delete_own(self, account: ReaderAccount, comment_id: int, now: datetime) -> CommentRecord:
-        return self.stores.comments.transition(comment_id, lambda c: delete_by_author(c, account.id, now))
+        return transition_announced(
+            self.stores, self.signals, comment_id, lambda c: delete_by_author(c, account.id, now)
+        )
 
     def appeal(self, account: ReaderAccount, comment_id: int, text: object, now: datetime) -> CommentRecord:
         return self.stores.comments.transition(
@@ -266,6 +279,23 @@ class CommentService:
             existing=self.stores.reports.existing(account.id),
         )
         return self.stores.reports.add(report)
+
+
+def transition_announced(
+    stores: CommentStores, signals: CommentSignals, comment_id: int, rule: Callable[[Comment], Comment]
+) -> CommentRecord:
+    """Apply ``rule`` to the comment (:meth:`CommentStore.transition`) and, once committed, announce its
+    article when the comment was shown before and is not now, or the other way round."""
+    before: list[bool] = []
+
+    def step(comment: Comment) -> Comment:
+        before.append(is_visible(comment))
+        return rule(comment)
+
+    record = stores.comments.transition(comment_id, step)
+    if before and before[-1] != record.visible:
+        signals.announce(record.article_id)
+    return record
 
 
 def _reader_record(

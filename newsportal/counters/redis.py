@@ -55,16 +55,15 @@ Counts across workers
 Restart and data loss
     Scores live in Redis, so :meth:`load` after a worker restart does nothing. If the global set is gone
     (Redis lost its data) and the store has events from the last ten half-lives, one worker (under the
-    ``rebuild`` lock) replays them into the sorted sets.
+    ``rebuild`` lock) replays them into the sorted sets (:mod:`newsportal.counters.redis_heal`).
 
-Scripts build key names from the prefix, so they suit a single Redis (or a primary with replicas), not
-Redis Cluster. A dead Redis raises :class:`RedisUnavailable` after the socket timeouts (2 s to connect,
-5 s per call), never hangs.
+The Lua scripts are in :mod:`newsportal.counters.redis_lua`. Scripts build key names from the prefix, so
+they suit a single Redis (or a primary with replicas), not Redis Cluster. A dead Redis raises
+:class:`RedisUnavailable` after the socket timeouts (2 s to connect, 5 s per call), never hangs.
 """
 
 from __future__ import annotations
 
-import functools
 import logging
 import math
 import os
@@ -74,13 +73,14 @@ import time
 import uuid
 from collections.abc import Sequence
 from contextlib import contextmanager
-from datetime import UTC, datetime, timedelta
+from datetime import datetime
 from urllib.parse import urlsplit
 
 import redis
 from redis.backoff import NoBackoff
 from redis.retry import Retry
 
+from newsportal.counters import redis_lua as lua
 from newsportal.counters.base import (
     BOT,
     READER_EVENTS_PER_MINUTE,
@@ -97,288 +97,18 @@ from newsportal.counters.base import (
 )
 from newsportal.counters.breadth import BreadthRule
 from newsportal.counters.gate import is_bot
-from newsportal.store import Store, StoredEvent
+from newsportal.counters.redis_heal import ScoreRebuild
+from newsportal.counters.redis_lua import scopes_arg
+from newsportal.store import Store
 from newsportal.timeutil import to_epoch
 
 log = logging.getLogger(__name__)
 #: Seconds after its last heartbeat at which a worker's unflushed counts stop counting (and are reaped).
 WORKER_TIMEOUT = 60.0
-#: Events per replay call when scores are rebuilt from the store.
-REPLAY_CHUNK = 2000
-
-
 
 
 class RedisUnavailable(ConnectionError):
     """Redis did not answer (refused, timed out or dropped the connection)."""
-
-
-# -- Lua -------------------------------------------------------------------------------------------------
-# Shared by the record and replay scripts. ARGV[1] prefix, ARGV[2] worker id, ARGV[3] half-life (s),
-# ARGV[4] rebase exponent. Increments are summed per (set, article) in a Lua table and written once per
-# batch (``apply``): a popular article costs one ZINCRBY per scope per batch, not one per event.
-_SCORING = r"""
-local P = ARGV[1]
-local HL = tonumber(ARGV[3])
-local REBASE = tonumber(ARGV[4])
-local REG = P .. 'hot:keys'
-local T0KEY = P .. 't0'
-local GLOBAL = P .. 'hot:g'
-local t0 = tonumber(redis.call('GET', T0KEY))
-local acc = {}  -- set key -> {article -> amount}
-local scope_keys = {}  -- '3,17' -> {P .. 'hot:c:3', P .. 'hot:c:17'}
-
-local function fmt(x) return string.format('%.17g', x) end
-
-local function apply()
-  for key, amounts in pairs(acc) do
-    redis.call('SADD', REG, key)
-    for aid, amount in pairs(amounts) do redis.call('ZINCRBY', key, fmt(amount), aid) end
-  end
-  acc = {}
-end
-
-local function rebase(new_t0)
-  apply()
-  local factor = 2 ^ (-(new_t0 - t0) / HL)
-  for _, key in ipairs(redis.call('SMEMBERS', REG)) do
-    local r = redis.call('ZRANGE', key, 0, -1, 'WITHSCORES')
-    local add, dead = {}, {}
-    for j = 1, #r, 2 do
-      local s = tonumber(r[j + 1]) * factor
-      if s > 0 then
-        add[#add + 1] = fmt(s)
-        add[#add + 1] = r[j]
-        if #add >= 2000 then redis.call('ZADD', key, unpack(add)); add = {} end
-      else
-        dead[#dead + 1] = r[j]
-        if #dead >= 1000 then redis.call('ZREM', key, unpack(dead)); dead = {} end
-      end
-    end
-    if #add > 0 then redis.call('ZADD', key, unpack(add)) end
-    if #dead > 0 then redis.call('ZREM', key, unpack(dead)) end
-  end
-  t0 = new_t0
-  redis.call('SET', T0KEY, fmt(t0))
-end
-
-local function add(key, aid, amount)
-  local amounts = acc[key]
-  if not amounts then
-    amounts = {}
-    acc[key] = amounts
-  end
-  amounts[aid] = (amounts[aid] or 0) + amount
-end
-
--- weight * 2^((at - t0)/HL) onto the global set and the set of each scope in ``scopes`` ('3,17' or '')
-local function score(aid, weight, at, scopes)
-  if not t0 then
-    t0 = at
-    redis.call('SET', T0KEY, fmt(t0))
-  end
-  if (at - t0) / HL > REBASE then rebase(at) end
-  local amount = weight * 2 ^ ((at - t0) / HL)
-  add(GLOBAL, aid, amount)
-  if scopes ~= '' then
-    local keys = scope_keys[scopes]
-    if not keys then
-      keys = {}
-      for scope in string.gmatch(scopes, '[^,]+') do keys[#keys + 1] = P .. 'hot:c:' .. scope end
-      scope_keys[scopes] = keys
-    end
-    for j = 1, #keys do add(keys[j], aid, amount) end
-  end
-end
-"""
-
-# ARGV[5] dedupe window (s), [6] events per reader-minute, [7] seen TTL (s), [8] breadth: distinct origins
-# needed, [9] scored events per origin, [10] breadth window (s), [11] number of kinds k, then k (kind,
-# weight) pairs, then 6 per event: article, kind, reader, at, scopes ('3,17' or ''), origin ('' = trusted).
-# Returns {flags, fresh}: one flag per event ('1' counted and scored, '2' counted but kept out of the scores
-# by the breadth rule, 'd' a repeat, 'r' a reader flood), and 1 when this worker was not registered before.
-_RECORD = _SCORING + r"""
-local WID = ARGV[2]
-local WINDOW = tonumber(ARGV[5])
-local CAP = tonumber(ARGV[6])
-local SEEN_TTL = tonumber(ARGV[7])
-local MINO = tonumber(ARGV[8])
-local OCAP = tonumber(ARGV[9])
-local OWIN = tonumber(ARGV[10])
-local W = {}
-local i = 12
-for _ = 1, tonumber(ARGV[11]) do
-  W[ARGV[i]] = tonumber(ARGV[i + 1])
-  i = i + 2
-end
-local tm = redis.call('TIME')
-local fresh = redis.call('ZADD', P .. 'workers', fmt(tonumber(tm[1]) + tonumber(tm[2]) / 1000000), WID)
-local touched = {}
-local pending = {}
-local out = {}
-
-local function prune_seen(skey, at)
-  local r = redis.call('HGETALL', skey)
-  local old = {}
-  for j = 1, #r, 2 do
-    if at - tonumber(r[j + 1]) >= WINDOW then old[#old + 1] = r[j] end
-    if #old >= 1000 then redis.call('HDEL', skey, unpack(old)); old = {} end
-  end
-  if #old > 0 then redis.call('HDEL', skey, unpack(old)) end
-end
-
--- the breadth rule of counters/breadth.py: per article and window, origin -> events in a hash
-local function broad(aid, origin, at)
-  if origin == '' then return true end
-  local win = 0
-  if OWIN > 0 then win = math.floor(at / OWIN) end
-  local key = P .. 'br:' .. aid .. ':' .. string.format('%d', win)
-  local used = redis.call('HINCRBY', key, origin, 1)
-  if used == 1 then redis.call('EXPIRE', key, math.ceil(OWIN * 2) + 60) end
-  local breadth = redis.call('HLEN', key)
-  if breadth < MINO then
-    for _, o in ipairs(redis.call('HKEYS', P .. 'br:' .. aid .. ':' .. string.format('%d', win - 1))) do
-      if redis.call('HEXISTS', key, o) == 0 then breadth = breadth + 1 end
-      if breadth >= MINO then break end
-    end
-  end
-  return breadth >= MINO and used <= OCAP
-end
-
-while i <= #ARGV do
-  local aid, kind, reader = ARGV[i], ARGV[i + 1], ARGV[i + 2]
-  local at = tonumber(ARGV[i + 3])
-  local field = aid .. ':' .. kind
-  local ok = true
-  local why = 'd'
-  if WINDOW > 0 then
-    local skey = P .. 'seen:' .. reader
-    local last = redis.call('HGET', skey, field)
-    if last and math.abs(at - tonumber(last)) < WINDOW then
-      ok = false
-    else
-      redis.call('HSET', skey, field, ARGV[i + 3])
-      if not touched[skey] then
-        touched[skey] = true
-        redis.call('EXPIRE', skey, SEEN_TTL)
-        if last == false and redis.call('HLEN', skey) > 512 then prune_seen(skey, at) end
-      end
-    end
-  end
-  if ok then
-    local rkey = P .. 'rate:' .. reader .. ':' .. string.format('%d', math.floor(at / 60))
-    local used = 1
-    if not redis.call('SET', rkey, 1, 'EX', 120, 'NX') then used = redis.call('INCR', rkey) end
-    if used > CAP then
-      ok = false
-      why = 'r'
-    end
-  end
-  if ok then
-    if broad(aid, ARGV[i + 5], at) then
-      score(aid, W[kind], at, ARGV[i + 4])
-      out[#out + 1] = '1'
-    else
-      out[#out + 1] = '2'
-    end
-    pending[field] = (pending[field] or 0) + 1
-  else
-    out[#out + 1] = why
-  end
-  i = i + 6
-end
-apply()
-local pkey = P .. 'pending:' .. WID
-for field, n in pairs(pending) do redis.call('HINCRBY', pkey, field, n) end
-return {table.concat(out), fresh}
-"""
-
-# Rebuild after data loss: 4 per event from ARGV[5]: article, weight, at, scopes ('3,17' or '').
-_REPLAY = _SCORING + r"""
-local n = 0
-for i = 5, #ARGV, 4 do
-  score(ARGV[i], tonumber(ARGV[i + 1]), tonumber(ARGV[i + 2]), ARGV[i + 3])
-  n = n + 1
-end
-apply()
-return n
-"""
-
-# ARGV: prefix, key, n. Returns {t0 or nil, {member, score, ...}}.
-_TOP = r"""
-local t0 = redis.call('GET', ARGV[1] .. 't0')
-return {t0, redis.call('ZREVRANGE', ARGV[2], 0, tonumber(ARGV[3]) - 1, 'WITHSCORES')}
-"""
-
-# ARGV: prefix, article, worker timeout, kinds... Returns the sum per kind over live workers' pending hashes.
-_COUNTS = r"""
-local P = ARGV[1]
-local tm = redis.call('TIME')
-local now = tonumber(tm[1]) + tonumber(tm[2]) / 1000000
-local fields = {}
-for j = 4, #ARGV do fields[#fields + 1] = ARGV[2] .. ':' .. ARGV[j] end
-local total = {}
-for j = 1, #fields do total[j] = 0 end
-local since = string.format('(%.17g', now - tonumber(ARGV[3]))
-local live = redis.call('ZRANGEBYSCORE', P .. 'workers', since, '+inf')
-for _, wid in ipairs(live) do
-  local r = redis.call('HMGET', P .. 'pending:' .. wid, unpack(fields))
-  for j = 1, #fields do total[j] = total[j] + (tonumber(r[j]) or 0) end
-end
-return total
-"""
-
-# ARGV: prefix, worker id, worker timeout, then field, value pairs: this worker's unflushed counts.
-# Replaces the pending hash, refreshes the heartbeat and reaps workers whose heartbeat has expired.
-_SYNC = r"""
-local P = ARGV[1]
-local WID = ARGV[2]
-local key = P .. 'pending:' .. WID
-local tm = redis.call('TIME')
-local now = tonumber(tm[1]) + tonumber(tm[2]) / 1000000
-redis.call('ZADD', P .. 'workers', string.format('%.17g', now), WID)
-redis.call('DEL', key)
-local args = {}
-for j = 4, #ARGV do
-  args[#args + 1] = ARGV[j]
-  if #args >= 2000 then redis.call('HSET', key, unpack(args)); args = {} end
-end
-if #args > 0 then redis.call('HSET', key, unpack(args)) end
-local limit = string.format('%.17g', now - tonumber(ARGV[3]))
-local dead = redis.call('ZRANGEBYSCORE', P .. 'workers', '-inf', '(' .. limit)
-for _, wid in ipairs(dead) do redis.call('DEL', P .. 'pending:' .. wid) end
-if #dead > 0 then redis.call('ZREMRANGEBYSCORE', P .. 'workers', '-inf', '(' .. limit) end
-return #dead
-"""
-
-# ARGV: prefix, article. Removes it from every hot list.
-_FORGET = r"""
-for _, key in ipairs(redis.call('SMEMBERS', ARGV[1] .. 'hot:keys')) do redis.call('ZREM', key, ARGV[2]) end
-return 1
-"""
-
-# ARGV: prefix, half-life, threshold, now. Drops members whose decayed score is below the threshold.
-_PRUNE = r"""
-local t0 = tonumber(redis.call('GET', ARGV[1] .. 't0'))
-if not t0 then return 0 end
-local limit = tonumber(ARGV[3]) * 2 ^ ((tonumber(ARGV[4]) - t0) / tonumber(ARGV[2]))
-local n = 0
-for _, key in ipairs(redis.call('SMEMBERS', ARGV[1] .. 'hot:keys')) do
-  n = n + redis.call('ZREMRANGEBYSCORE', key, '-inf', '(' .. string.format('%.17g', limit))
-end
-return n
-"""
-
-# ARGV: lock key, token. Releases the rebuild lock only if this worker still holds it.
-_UNLOCK = r"""
-if redis.call('GET', ARGV[1]) == ARGV[2] then return redis.call('DEL', ARGV[1]) end
-return 0
-"""
-
-
-@functools.lru_cache(maxsize=4096)
-def _scopes_arg(scopes: tuple[int, ...]) -> str:
-    return ",".join(str(int(s)) for s in scopes)
 
 
 def _glob_escape(text: str) -> str:
@@ -436,14 +166,16 @@ class RedisCounters(Counters):
             retry_on_timeout=False,
             health_check_interval=30,
         )
-        self._record = self._r.register_script(_RECORD)
-        self._replay = self._r.register_script(_REPLAY)
-        self._top = self._r.register_script(_TOP)
-        self._counts = self._r.register_script(_COUNTS)
-        self._sync = self._r.register_script(_SYNC)
-        self._forget = self._r.register_script(_FORGET)
-        self._prune = self._r.register_script(_PRUNE)
-        self._unlock = self._r.register_script(_UNLOCK)
+        self._record = self._r.register_script(lua.RECORD)
+        self._replay = self._r.register_script(lua.REPLAY)
+        self._top = self._r.register_script(lua.TOP)
+        self._counts = self._r.register_script(lua.COUNTS)
+        self._sync = self._r.register_script(lua.SYNC)
+        self._forget = self._r.register_script(lua.FORGET)
+        self._prune = self._r.register_script(lua.PRUNE)
+        self._rebuild = ScoreRebuild(self._r, store, prefix=prefix, worker_id=self.worker_id,
+                                     half_life=self.half_life, replay=self._replay,
+                                     unlock=self._r.register_script(lua.UNLOCK))
         weights: list = [len(WEIGHTS)]
         for kind, weight in WEIGHTS.items():
             weights += [kind, weight]
@@ -506,7 +238,7 @@ class RedisCounters(Counters):
                 out[idx] = BOT
                 continue
             sent.append(idx)
-            args += (ev.article_id, ev.kind, ev.reader, to_epoch(ev.at), _scopes_arg(tuple(ev.scopes)),
+            args += (ev.article_id, ev.kind, ev.reader, to_epoch(ev.at), scopes_arg(tuple(ev.scopes)),
                      ev.origin)
         if not sent:
             return out
@@ -626,47 +358,10 @@ class RedisCounters(Counters):
 
         The marker, not the global set, is the test: after a flush new events recreate the sets within
         seconds, and those partial sets must not pass for complete ones. Cheap enough (one EXISTS) for the
-        web app to call every few seconds; one worker rebuilds under a lock.
+        web app to call every few seconds; one worker rebuilds under a lock (:mod:`.redis_heal`).
         """
-        marker = f"{self.prefix}built"
         with self._redis("heal"):
-            if self._r.exists(marker):
-                return 0
-        now = now or datetime.now(UTC).replace(tzinfo=None)
-        lock, token = f"{self.prefix}rebuild", uuid.uuid4().hex
-        with self._redis("heal"):
-            if not self._r.set(lock, token, nx=True, ex=600):
-                return 0  # another worker is rebuilding
-            try:
-                if self._r.exists(marker):
-                    return 0  # rebuilt by a worker that held the lock just before us
-                events = self.store.events_since(now - timedelta(seconds=self.half_life * 10))
-                keys = [k for k in self._r.smembers(f"{self.prefix}hot:keys")]
-                self._r.delete(*keys, self._key(None), f"{self.prefix}t0", f"{self.prefix}hot:keys")
-                replayed = self._replay_events(events, scopes_of) if events else 0
-                self._r.set(marker, str(time.time()))
-                return replayed
-            finally:
-                self._unlock(args=[lock, token])
-
-    def _replay_events(self, events: Sequence[StoredEvent], scopes_of: ScopesOf | None) -> int:
-        scopes_cache: dict[int, tuple[int, ...] | None] = {}
-        header: list[str | int | float] = [self.prefix, self.worker_id, self.half_life, REBASE_EXPONENT]
-        args, in_chunk, replayed = list(header), 0, 0
-        for article_id, kind, at in events:
-            if article_id not in scopes_cache:
-                scopes_cache[article_id] = scopes_of(article_id) if scopes_of else ()
-            scopes = scopes_cache[article_id]
-            if scopes is None:  # no longer published
-                continue
-            args += (article_id, WEIGHTS.get(kind, 1.0), to_epoch(at), _scopes_arg(tuple(scopes)))
-            in_chunk += 1
-            if in_chunk >= REPLAY_CHUNK:
-                replayed += self._replay(args=args)
-                args, in_chunk = list(header), 0
-        if in_chunk:
-            replayed += self._replay(args=args)
-        return replayed
+            return self._rebuild.heal(scopes_of, now)
 
     def forget(self, article_id: int, scopes: Sequence[int] = ()) -> None:
         # Every list the article may sit in, not only ``scopes``: it may have moved channels since.

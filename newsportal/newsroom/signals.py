@@ -1,4 +1,4 @@
-"""Named, typed events of the publish flow, and a tiny synchronous signal to carry them.
+"""Named, typed events of the publish flow, carried by :class:`newsportal.fanout.Signal`.
 
 The newsroom fires these after a write has reached the store and every derived view (story, search index,
 catalogue) is in line. Listeners in higher layers subscribe without the newsroom knowing them: the web
@@ -8,16 +8,12 @@ purging subscribes to Wagtail's publish signals).
 
 from __future__ import annotations
 
-import logging
-from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Generic, TypeVar
 
 from newsportal.domain import Article
+from newsportal.fanout import Signal
 
-log = logging.getLogger(__name__)
-
-E = TypeVar("E")
+__all__ = ["ArticleSaved", "ArticlesSyncedFromElsewhere", "PinsChanged", "PublishSignals", "Signal"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -57,38 +53,6 @@ class PinsChanged:
     """Editors' top-story pins changed (set, removed, or expired)."""
 
     channel_id: int | None = None
-
-
-class Signal(Generic[E]):
-    """Synchronous fan-out of one event type to its receivers, in the order they connected.
-
-    A receiver that raises is logged and skipped: a failing cache purge must never undo or block a save
-    that the store has already committed.
-    """
-
-    def __init__(self, name: str):
-        self.name = name
-        self._receivers: list[Callable[[E], None]] = []
-
-    def connect(self, receiver: Callable[[E], None]) -> Callable[[E], None]:
-        """Subscribe ``receiver``; returns it, so this works as a decorator."""
-        if receiver not in self._receivers:
-            self._receivers.append(receiver)
-        return receiver
-
-    def disconnect(self, receiver: Callable[[E], None]) -> None:
-        if receiver in self._receivers:
-            self._receivers.remove(receiver)
-
-    def send(self, event: E) -> None:
-        for receiver in list(self._receivers):
-            try:
-                receiver(event)
-            except Exception:  # noqa: BLE001 - see class docstring
-                log.exception("receiver %r of signal %s failed", receiver, self.name)
-
-    def __len__(self) -> int:
-        return len(self._receivers)
 
 
 class PublishSignals:

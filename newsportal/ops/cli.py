@@ -10,6 +10,8 @@ name="backup")``; the settings helper is imported lazily to keep that import fre
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Annotated
 
@@ -36,6 +38,16 @@ def _store(data_dir: Path | None, database_url: str | None, *, migrate: bool):
     return settings, store
 
 
+@contextmanager
+def _refusals() -> Iterator[None]:
+    """A :class:`BackupError` (a damaged or missing backup, a non-empty target) is printed, exit code 2."""
+    try:
+        yield
+    except BackupError as exc:
+        err.print(f"[red]{exc}[/]")
+        raise typer.Exit(2) from None
+
+
 def _report(table: str, rows: int) -> None:
     err.print(f"  {table:<28} {rows:>9} rows")
 
@@ -46,10 +58,8 @@ def create(dest: Annotated[Path, typer.Argument(help="New directory to write the
     """Back up every table and the data directory's images and site secret into DEST (must not exist)."""
     settings, store = _store(data_dir, database_url, migrate=False)
     try:
-        manifest = create_backup(store.engine, settings.data_dir, dest, progress=_report)
-    except BackupError as exc:
-        err.print(f"[red]{exc}[/]")
-        raise typer.Exit(2) from None
+        with _refusals():
+            manifest = create_backup(store.engine, settings.data_dir, dest, progress=_report)
     finally:
         store.close()
     err.print(f"[green]backup written to {dest}[/] ({len(manifest['tables'])} tables, "
@@ -59,11 +69,8 @@ def create(dest: Annotated[Path, typer.Argument(help="New directory to write the
 @backup_app.command("verify")
 def verify(src: Annotated[Path, typer.Argument(help="A backup directory.")]) -> None:
     """Re-read every table and file of a backup against its manifest; exit 1 if anything is damaged."""
-    try:
+    with _refusals():
         problems = verify_backup(src)
-    except BackupError as exc:
-        err.print(f"[red]{exc}[/]")
-        raise typer.Exit(2) from None
     for problem in problems:
         err.print(f"[red]{problem}[/]")
     if problems:
@@ -77,10 +84,8 @@ def restore(src: Annotated[Path, typer.Argument(help="A backup directory.")],
     """Restore SRC into an empty database (migrated first) and the data directory; refuses a non-empty one."""
     settings, store = _store(data_dir, database_url, migrate=True)
     try:
-        restore_backup(store.engine, settings.data_dir, src, progress=_report)
-    except BackupError as exc:
-        err.print(f"[red]{exc}[/]")
-        raise typer.Exit(2) from None
+        with _refusals():
+            restore_backup(store.engine, settings.data_dir, src, progress=_report)
     finally:
         store.close()
     err.print(f"[green]restored {src}[/]: start the server; it rebuilds the search index from the store")

@@ -85,18 +85,24 @@ def _count(*cond) -> Select:  # type: ignore[no-untyped-def,type-arg]
     return select(func.count()).select_from(CommentRow).where(*cond)
 
 
-def _head(reader_id: int, article_id: int, reply_to: int | None) -> Select:  # type: ignore[type-arg]
-    """Query 1: the article row joined to its settings, with the reader's record as scalar subqueries."""
-    upheld = (
+def upheld_reports(author_id: int) -> Select:  # type: ignore[type-arg]
+    """How many of the reader's comments have an upheld report: part of their record for credit grading,
+    read here inside the posting snapshot and by :meth:`ReportStore.upheld_against` on its own."""
+    return (
         select(func.count(func.distinct(ReportRow.target_id)))
         .select_from(ReportRow)
         .join(CommentRow, CommentRow.id == ReportRow.target_id)
         .where(
             ReportRow.target_kind == TargetKind.COMMENT.value,
             ReportRow.state == ReportState.UPHELD.value,
-            CommentRow.author_id == reader_id,
+            CommentRow.author_id == author_id,
         )
     )
+
+
+def _head(reader_id: int, article_id: int, reply_to: int | None) -> Select:  # type: ignore[type-arg]
+    """Query 1: the article row joined to its settings, with the reader's record as scalar subqueries."""
+    upheld = upheld_reports(reader_id)
     mine = CommentRow.author_id == reader_id
     stmt = (
         select(

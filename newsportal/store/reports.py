@@ -22,6 +22,7 @@ from newsportal.comments.reports import (
     outcome_for_reporter,
     uphold_comment_report,
 )
+from newsportal.store.comment_posting import upheld_reports
 from newsportal.store.comments import to_comment, write_comment
 from newsportal.store.comments_common import (
     MAX_PER_PAGE,
@@ -173,19 +174,7 @@ class ReportStore:
     def upheld_against(self, author_id: int) -> int:
         """Upheld reports on the reader's comments, for credit grading."""
         with self._sessions() as s:
-            return int(
-                s.scalar(
-                    select(func.count(func.distinct(ReportRow.target_id)))
-                    .select_from(ReportRow)
-                    .join(CommentRow, CommentRow.id == ReportRow.target_id)
-                    .where(
-                        ReportRow.target_kind == TargetKind.COMMENT.value,
-                        ReportRow.state == ReportState.UPHELD.value,
-                        CommentRow.author_id == author_id,
-                    )
-                )
-                or 0
-            )
+            return int(s.scalar(upheld_reports(author_id)) or 0)
 
     def decide(
         self, report_id: int, moderator_id: int, *, upheld: bool, now: datetime, note: str = ""

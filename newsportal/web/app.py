@@ -74,7 +74,7 @@ def create_app(
         front = None
         if settings.front_url:  # after the app's own purge (attached above), so nginx fetches fresh pages
             front = for_portal(running, settings.front_url).start()
-            front.subscribe(running.signals)
+            front.subscribe(running.signals, running.comments.signals)
         app.state.front = front
         # ingest polling and scheduled publishing, on the configured engine (newsportal.jobs)
         app.state.jobs = jobs = await run_in_threadpool(start_jobs, running, settings, app.state.ingest)

@@ -18,6 +18,7 @@ from jinja2 import Environment
 from starlette.applications import Starlette
 from starlette.requests import HTTPConnection
 
+from newsportal.comments.signals import CommentCountChanged
 from newsportal.config import Settings
 from newsportal.domain import ArticleStatus
 from newsportal.newsroom.signals import ArticleSaved, ArticlesSyncedFromElsewhere, PinsChanged, VectorsReady
@@ -98,7 +99,7 @@ class WebContext:
         return await anyio.to_thread.run_sync(build, limiter=self.limiter)
 
     def attach(self, portal: Portal) -> None:
-        """Serve ``portal`` and purge the page caches on its publish signals."""
+        """Serve ``portal`` and purge the page caches on its publish signals and its 跟贴 count changes."""
         if self._portal is portal:
             return
         self._portal = portal
@@ -108,6 +109,7 @@ class WebContext:
         portal.signals.synced.connect(self._on_synced)
         portal.signals.pins_changed.connect(self._on_pins)
         portal.signals.vectors_ready.connect(self._on_vectors)
+        portal.comments.signals.count_changed.connect(self._on_comment_count)
 
     def purge_all(self) -> None:
         """Forget every cached page and fragment (an edit must show at once)."""
@@ -132,6 +134,20 @@ class WebContext:
         # Pages built between a publish and its vectors showed related lists from words alone and judged
         # near copies by story id only; one purge per embedding round (a whole feed is one) rebuilds them.
         self.purge_all()
+
+    def _on_comment_count(self, event: CommentCountChanged) -> None:
+        """Only the article's own pages show its 跟贴 count: both URL forms, both modes; nothing else."""
+        self.purge_article(event.article_id)
+
+    def purge_article(self, article_id: int) -> None:
+        """Forget the article's own pages (by id and by slug, standard and care mode)."""
+        article = self.portal.store.get_article(article_id)
+        picks: list[tuple[str, int | str]] = [("id", article_id)]
+        if article is not None:
+            picks.append(("slug", article.slug))
+        for care in (False, True):
+            for pick in picks:
+                self.pages.purge(PageKey(care, "article", pick))
 
 
 def _runner(limiter: anyio.CapacityLimiter) -> Callable[[Callable[[], T]], Awaitable[T]]:

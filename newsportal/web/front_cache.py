@@ -12,6 +12,10 @@ The article's own pages (both URL forms, standard and care mode) are refreshed b
 returns, so the next reader request sees the edit; the listing pages that show it (home, its channel and
 the channel's section, its source page, the feeds and the news sitemap) are refreshed in a background
 thread. A front that does not answer is logged and never fails the publish: its copies expire on their own.
+
+The article's pages also carry its 跟贴 count, and no listing does: when a comment of it is shown or hidden
+(the comments component's ``CommentCountChanged``), those four pages alone are refreshed, before the
+moderator's or reader's call returns.
 """
 
 from __future__ import annotations
@@ -24,6 +28,7 @@ import urllib.request
 from collections.abc import Callable, Iterable
 from typing import TYPE_CHECKING
 
+from newsportal.comments.signals import CommentCountChanged, CommentSignals
 from newsportal.domain import Article, ArticleStatus
 from newsportal.newsroom.signals import (
     ArticleSaved,
@@ -68,7 +73,8 @@ class FrontCacheRefresher:
     """Refreshes nginx's cached copies of the pages an article change touches (see the module docstring).
 
     ``channel_slugs(channel_id)`` gives the channel's slug and its section's; ``source_key(source_id)`` the
-    source page key. ``fetch(url)`` does one refresh request (the default goes over HTTP; tests may count).
+    source page key; ``article_of(article_id)`` the article whose 跟贴 count changed (None: refresh none).
+    ``fetch(url)`` does one refresh request (the default goes over HTTP; tests may count).
     """
 
     def __init__(self, front_url: str, channel_slugs: Callable[[int], list[str]],
@@ -78,6 +84,7 @@ class FrontCacheRefresher:
         self.front_url = front_url.rstrip("/")
         self.channel_slugs = channel_slugs
         self.source_key = source_key
+        self.article_of = article_of or (lambda _id: None)
         self.timeout = timeout
         self.fetch = fetch or self._http_fetch
         self.article_of = article_of
@@ -86,15 +93,19 @@ class FrontCacheRefresher:
         self.refreshed = 0
         self.failed = 0
         self._signals: PublishSignals | None = None
+        self._comments: CommentSignals | None = None
 
     # -- wiring ----------------------------------------------------------------------------------------
-    def subscribe(self, signals: PublishSignals) -> None:
+    def subscribe(self, signals: PublishSignals, comments: CommentSignals | None = None) -> None:
         """Listen after the app's own page-cache purge (connect this second), so nginx fetches fresh pages."""
         signals.article_saved.connect(self.on_saved)
         signals.synced.connect(self.on_synced)
         signals.pins_changed.connect(self.on_pins)
         signals.vectors_ready.connect(self.on_vectors)
         self._signals = signals
+        if comments is not None:
+            comments.count_changed.connect(self.on_comment_count)
+            self._comments = comments
 
     def unsubscribe(self) -> None:
         if self._signals is not None:
@@ -103,6 +114,9 @@ class FrontCacheRefresher:
             self._signals.pins_changed.disconnect(self.on_pins)
             self._signals.vectors_ready.disconnect(self.on_vectors)
             self._signals = None
+        if self._comments is not None:
+            self._comments.count_changed.disconnect(self.on_comment_count)
+            self._comments = None
 
     def start(self) -> FrontCacheRefresher:
         self._thread = threading.Thread(target=self._run, name="front-cache-refresh", daemon=True)
@@ -135,6 +149,14 @@ class FrontCacheRefresher:
                 listings[path] = None
         for path in listings:
             self._queue(path)
+
+    def on_comment_count(self, event: CommentCountChanged) -> None:
+        """The article's pages carry its 跟贴 count (no listing does): refresh them now, before returning."""
+        article = self.article_of(event.article_id)
+        if article is None or article.status is not ArticleStatus.PUBLISHED:
+            return
+        for path in article_paths(article):
+            self.refresh(path)
 
     def on_synced(self, event: ArticlesSyncedFromElsewhere) -> None:
         """Another process wrote: it refreshed the article pages; the home page here is worth a refresh."""

@@ -177,7 +177,9 @@ def article_view(portal: Portal, article: Article, prefix: str = "") -> ArticleV
         show_byline=bool(article.byline) and not first_line.startswith(article.byline[:6]),
         story=story,
         next_card=next_article(portal, article),
-        channel_tops=channel_module(portal, portal.channels.top_of(channel)),
+        # only the 关怀版 page shows them (the standard page has the shared modules): not built otherwise
+        channel_tops=(channel_module(portal, portal.channels.top_of(channel)) if prefix == CARE_PREFIX
+                      else None),
     )
 
 

@@ -10,6 +10,7 @@ import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 
+from tests.browser.conftest import DESKTOP, new_context
 from tests.conftest import make_portal, make_store
 from tests.web.newsroom.harness import PASSWORD, Harness, build
 
@@ -53,3 +54,20 @@ def login(page, base_url: str, role: str) -> None:
     page.fill("#password", PASSWORD)
     page.click("button[type=submit]:has-text('登录')")
     page.wait_for_url(base_url + "/newsroom")
+
+
+def signed_in(browser, base_url: str, role: str, *, errors: list[str] | None = None, goto: str | None = None,
+              **context):
+    """A new desktop browser context and its page, logged in as ``role``: (context, page).
+
+    ``errors`` collects the page's script errors from the first page load on; ``goto`` is a path to open
+    after the login; ``context`` goes to :func:`new_context` (``javascript=False``, ``bypass_csp=False``).
+    """
+    ctx = new_context(browser, viewport=DESKTOP, base_url=base_url, **context)
+    page = ctx.new_page()
+    if errors is not None:
+        page.on("pageerror", lambda e: errors.append(str(e)))
+    login(page, base_url, role)
+    if goto is not None:
+        page.goto(base_url + goto)
+    return ctx, page

@@ -14,8 +14,8 @@ from PIL import Image
 from newsportal.newsroom.scheduler import Scheduler
 from newsportal.timeutil import to_beijing
 from newsportal.web.newsroom import desk
-from tests.browser.conftest import DESKTOP, need_chromium, new_context
-from tests.browser.newsroom_server import login, newsroom_server
+from tests.browser.conftest import need_chromium
+from tests.browser.newsroom_server import newsroom_server, signed_in
 
 
 @pytest.fixture(scope="module")
@@ -38,10 +38,7 @@ def _article_id(url: str) -> int:
 def test_reporter_editor_scheduler_reader(browser, nrs, tmp_path):
     base, h = nrs
     errors: list[str] = []
-    rep_ctx = new_context(browser, viewport=DESKTOP, base_url=base)
-    rep = rep_ctx.new_page()
-    rep.on("pageerror", lambda e: errors.append(str(e)))
-    login(rep, base, "reporter")
+    rep_ctx, rep = signed_in(browser, base, "reporter", errors=errors)
     # upload an image with its alt text
     rep.goto(base + "/newsroom/uploads")
     image = tmp_path / "bridge.png"
@@ -74,10 +71,7 @@ def test_reporter_editor_scheduler_reader(browser, nrs, tmp_path):
     rep.click("button:has-text('提交审核')")
     assert h.svc.workflow.get(aid).state == "submitted"
 
-    ed_ctx = new_context(browser, viewport=DESKTOP, base_url=base)
-    ed = ed_ctx.new_page()
-    ed.on("pageerror", lambda e: errors.append(str(e)))
-    login(ed, base, "editor")
+    ed_ctx, ed = signed_in(browser, base, "editor", errors=errors)
     ed.goto(f"{base}/newsroom/articles/{aid}/history?a=1&b=2")
     assert ed.locator(".nr-diff ins", has_text="明年五月").count() >= 1
     ed.goto(f"{base}/newsroom/articles/{aid}")
@@ -121,10 +115,7 @@ def test_reporter_editor_scheduler_reader(browser, nrs, tmp_path):
 
 def test_self_media_submission_through_the_queue(browser, nrs):
     base, h = nrs
-    sm_ctx = new_context(browser, viewport=DESKTOP, base_url=base, javascript=False)
-    sm = sm_ctx.new_page()
-    login(sm, base, "self_media")
-    sm.goto(base + "/newsroom/articles/new")
+    sm_ctx, sm = signed_in(browser, base, "self_media", javascript=False, goto="/newsroom/articles/new")
     assert sm.locator("#body_html").is_visible()  # without JS the textarea is the editor
     sm.fill("#title", "三款入门耳机横向对比")
     sm.fill("#body_html", "<p>这次对比三款价格相近的入门耳机，重点看续航和佩戴感。</p>")
@@ -135,9 +126,7 @@ def test_self_media_submission_through_the_queue(browser, nrs):
     sm.goto(f"{base}/newsroom/articles/{aid}")
     sm.click("button:has-text('提交审核')")
 
-    ed_ctx = new_context(browser, viewport=DESKTOP, base_url=base)
-    ed = ed_ctx.new_page()
-    login(ed, base, "editor")
+    ed_ctx, ed = signed_in(browser, base, "editor")
     ed.goto(base + "/newsroom/self-media/queue")
     item = ed.locator(".nr-queue li", has_text="三款入门耳机横向对比")
     item.locator("button:has-text('审核通过并发布')").click()

@@ -9,7 +9,7 @@ import pytest
 from playwright.sync_api import expect
 
 from tests.browser.conftest import DESKTOP, need_chromium, new_context
-from tests.browser.newsroom_server import login, newsroom_server
+from tests.browser.newsroom_server import login, newsroom_server, signed_in
 
 
 @pytest.fixture(scope="module")
@@ -54,10 +54,7 @@ def test_typing_a_title_updates_the_preview_without_a_click(browser, nrs):
 
 def test_without_javascript_the_preview_is_a_button(browser, nrs):
     base, _ = nrs
-    ctx = new_context(browser, viewport=DESKTOP, base_url=base, javascript=False)
-    page = ctx.new_page()
-    login(page, base, "reporter")
-    page.goto(base + "/newsroom/articles/new")
+    ctx, page = signed_in(browser, base, "reporter", javascript=False, goto="/newsroom/articles/new")
     assert not page.locator(".nr-live-preview").is_visible()
     page.fill("#title", "无脚本时的预览")
     page.fill("#body_html", "<p>用按钮预览的正文。</p>")
@@ -72,10 +69,7 @@ def test_without_javascript_the_preview_is_a_button(browser, nrs):
 
 def test_the_toolbar_makes_headings_lists_quotes_and_links(browser, nrs):
     base, h = nrs
-    ctx = new_context(browser, viewport=DESKTOP, base_url=base, bypass_csp=False)
-    page = ctx.new_page()
-    login(page, base, "reporter")
-    page.goto(base + "/newsroom/articles/new")
+    ctx, page = signed_in(browser, base, "reporter", bypass_csp=False, goto="/newsroom/articles/new")
     page.fill("#title", "社区菜市场改造完工")
     page.select_option("#channel", "domestic")
     page.click("#rte-body")

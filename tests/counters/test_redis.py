@@ -1,56 +1,16 @@
 """Redis-only behaviour: several workers sharing one Redis act as one, batches cost one round trip, a dead
-Redis fails fast with a clear error, lost scores are rebuilt once."""
+Redis fails fast with a clear error (the rebuild of lost scores: ``test_redis_heal.py``)."""
 
 import time
-import uuid
-from datetime import datetime, timedelta
+from datetime import timedelta
 
 import pytest
 
-from newsportal.counters import Event
 from newsportal.timeutil import to_epoch as epoch
-from tests.conftest import BROWSER_UA, REDIS_URL, make_store, need_redis
+from tests.conftest import REDIS_URL, make_store
+from tests.counters.conftest import NOW, ev
 
 pytestmark = pytest.mark.redis
-
-NOW = datetime(2026, 11, 25, 12, 0, 0)
-
-
-def ev(article, reader="r1", kind="view", at=NOW, scopes=(), ua=BROWSER_UA):
-    return Event(article, kind, reader, at, tuple(scopes), ua)
-
-
-@pytest.fixture
-def workers(portal):
-    """``make(**kw)`` builds RedisCounters sharing one prefix and one store: one site, many workers.
-
-    ``make.ids`` are three published articles (events reference articles in the store).
-    """
-    need_redis()
-    from newsportal.counters.redis import RedisCounters
-    from newsportal.newsroom import save_article
-    from tests.conftest import sample_draft
-
-    prefix = f"nptest:{uuid.uuid4().hex[:10]}:"
-    made = []
-
-    def make(**kw):
-        c = RedisCounters(REDIS_URL, portal.store, half_life_hours=6, prefix=prefix, **kw)
-        made.append(c)
-        return c
-
-    make.store = portal.store
-    make.prefix = prefix
-    make.ids = [
-        save_article(portal, sample_draft(title=f"测试文章第{i}篇：海河新区公交线路"), actor="t",
-                     publish_now=True)[0].id
-        for i in range(3)
-    ]
-    yield make
-    for c in made:
-        c.drop_all()
-        c.close()
-
 
 def test_workers_share_dedupe_flood_cap_and_scores(workers):
     a, b = workers(), workers()
@@ -173,24 +133,6 @@ def test_rebase_keeps_relative_scores_in_every_scope(workers):
         assert top[1] == pytest.approx(4 * 2.0**-404, rel=1e-9)
 
 
-def test_load_rebuilds_lost_scores_once(workers, portal):
-    c = workers()
-    art = workers.ids[0]
-    now = datetime.utcnow().replace(microsecond=0)
-    c.record_many([ev(art, reader=f"r{i}", at=now, scopes=portal.scopes_of(art)) for i in range(5)])
-    assert c.flush() == 5
-    before = c.top(1)
-    # no "built" marker yet (these scores were never checked against the store): rebuilt once
-    assert c.load(scopes_of=portal.scopes_of) == 5
-    assert c.load(scopes_of=portal.scopes_of) == 0  # Redis still holds the scores: nothing replayed
-    c.drop_all()  # Redis lost its data
-    assert c.load(scopes_of=portal.scopes_of) == 5
-    assert c.load(scopes_of=portal.scopes_of) == 0  # not twice
-    after = c.top(1)
-    assert after[0][0] == art and after[0][1] == pytest.approx(before[0][1], rel=1e-3)
-    assert [x for x, _ in c.top(1, scope=portal.channels.by_slug("news").id)] == [art]
-
-
 def test_redis_down_is_a_clear_error_not_a_hang(tmp_path_factory):
     from newsportal.counters.redis import RedisCounters, RedisUnavailable
 
@@ -206,24 +148,3 @@ def test_redis_down_is_a_clear_error_not_a_hang(tmp_path_factory):
     finally:
         c.close()
         dispose()
-
-
-def test_heal_rebuilds_whenever_redis_lost_the_scores_not_only_at_start(workers, portal):
-    """Only this test's prefix is dropped (never FLUSHALL on the shared server)."""
-    one, two = workers(), workers()  # two workers of one site
-    a, b = workers.ids[0], workers.ids[1]
-    now = datetime.utcnow().replace(microsecond=0)
-    assert one.heal(portal.scopes_of) == 0  # nothing stored yet: marked built, nothing replayed
-    for i in range(4):
-        assert one.record_durable(ev(a, reader=f"ra{i}", at=now)).counted
-    assert two.record_durable(ev(b, reader="rb", at=now)).counted
-    assert one.heal(portal.scopes_of) == 0 and two.heal(portal.scopes_of) == 0  # intact: nothing to do
-    before = dict(one.top(5, now=epoch(now)))
-    one.drop_all()  # Redis lost its data while the site runs...
-    assert one.record_durable(ev(b, reader="rb2", at=now)).counted  # ...and a new event recreated a set
-    assert one.top(5, now=epoch(now)) != [] and len(one.top(5)) == 1  # partial: must not pass as complete
-    assert two.heal(portal.scopes_of) == 6  # any worker notices (the marker is gone) and rebuilds
-    assert one.heal(portal.scopes_of) == 0  # once
-    after = dict(one.top(5, now=epoch(now)))
-    assert after[a] == pytest.approx(before[a], rel=1e-6) and after[b] == pytest.approx(2.0, rel=1e-6)
-    assert one.counts(a) == (4, 0) and one.counts(b) == (2, 0)  # totals come from the store

@@ -3,25 +3,35 @@
 Shown here: static files and images come from nginx itself; a reader page is cached (MISS, then HIT) and
 answers 304 to its ETag; an edit is visible through nginx on the very next request, the home page follows
 once the background refresh is done, and a withdrawn article is gone (404) at once; the refresh header from
-an untrusted address is ignored; the API and the newsroom are never cached. nginx runs as a private
-instance on its own port (never the system's).
+an untrusted address is ignored; the API and the newsroom are never cached; a comment approved by a
+moderator shows in the article's 跟贴 count on the next request, served from nginx's cache. nginx runs as a
+private instance on its own port (never the system's).
 """
 
 from __future__ import annotations
 
+import http.client
+import json
 import os
 import shutil
 import socket
 import subprocess
+from http.cookies import SimpleCookie
 from pathlib import Path
-from urllib.parse import quote
+from urllib.parse import quote, urlencode
 
 import pytest
 
+from newsportal.comments.component import Comments
+from newsportal.comments.ratelimit import PostLimiter
 from newsportal.config import Settings
 from newsportal.deploy.nginx import NginxSite, prepare_prefix, render
 from newsportal.newsroom import save_article
-from tests.conftest import REQUIRE_SERVICES, TEST_SECRET, make_store, sample_draft
+from newsportal.newsroom.roles import Role
+from newsportal.timeutil import utcnow
+from newsportal.web.moderation.staff import COOKIE as STAFF_COOKIE
+from tests.comments.conftest import CHEAP, ROOMY
+from tests.conftest import BROWSER_UA, REQUIRE_SERVICES, TEST_SECRET, make_store, sample_draft
 from tests.server_procs import app_in_thread, call, free_port, wait_for
 from tests.web.api.helpers import GOOD
 
@@ -79,6 +89,8 @@ def site(tmp_path_factory):
                            text=True, timeout=60)
     assert check.returncode == 0, check.stderr
 
+    # 跟贴 with cheap password hashing and roomy limits (the real services otherwise)
+    portal.comments = Comments(store.engine, limiter=PostLimiter(ROOMY), hasher=CHEAP, secret=b"s" * 32)
     app = create_app(portal=portal)
     try:
         with app_in_thread(app, app_port):
@@ -163,6 +175,68 @@ def test_an_edit_shows_on_the_next_request_and_a_withdrawal_is_gone_at_once(site
         assert raw_get(port, path)[0] == 404, path
     drain(site)
     assert "延长运营时间" not in raw_get(port, "/")[2]
+
+
+def _send(port: int, method: str, path: str, body: bytes, headers: dict[str, str]
+          ) -> tuple[int, http.client.HTTPMessage, bytes]:
+    """One request as it is (no redirect followed), so a form's 303 and a login's cookie are seen."""
+    conn = http.client.HTTPConnection("127.0.0.1", port, timeout=60)
+    try:
+        conn.request(method, path, body=body, headers={"user-agent": BROWSER_UA, **headers})
+        resp = conn.getresponse()
+        return resp.status, resp.headers, resp.read()
+    finally:
+        conn.close()
+
+
+def _post_json(port: int, path: str, body: dict, headers: dict[str, str] | None = None
+               ) -> tuple[int, http.client.HTTPMessage, dict]:
+    status, head, raw = _send(port, "POST", path, json.dumps(body).encode(),
+                              {"content-type": "application/json", **(headers or {})})
+    return status, head, json.loads(raw or b"{}")
+
+
+def test_an_approved_comment_shows_in_the_count_on_the_next_request(site):
+    port, portal = site["port"], site["portal"]
+    draft = sample_draft(external_id="front-comments", title="海河新区公交线路今日开通")
+    article = save_article(portal, draft, actor="t", publish_now=True)[0]
+    paths = [f"/article/{article.id}", f"/a/{article.slug}.html", f"/care/article/{article.id}"]
+    for path in paths:
+        raw_get(port, path)
+        status, headers, page = raw_get(port, path)
+        assert headers["x-cache-status"] == "HIT" and "查看全部跟贴（0 条）" in page, path
+
+    # a verified reader posts through nginx (held for review: a new reader's comment is not shown yet)
+    login, password = "front-reader@example.cn", "海河晨报2026"
+    status, _, body = _post_json(port, "/api/v1/readers/signup",
+                                 {"login": login, "nickname": "前台读者", "password": password})
+    assert status == 201, body
+    portal.comments.readers.approve(login, "cli:test-operator", utcnow())  # the operator verifies them
+    status, headers, me = _post_json(port, "/api/v1/readers/login", {"login": login, "password": password})
+    assert status == 200, me
+    jar = SimpleCookie()
+    for value in headers.get_all("set-cookie") or []:
+        jar.load(value)
+    cookies = "; ".join(f"{k}={v.value}" for k, v in jar.items())
+    status, _, posted = _post_json(port, f"/api/v1/articles/{article.id}/comments",
+                                   {"text": "新线路经过医院，方便多了。"},
+                                   {"cookie": cookies, "x-csrf-token": me["csrf"]})
+    assert status == 201 and posted["shown"] is False, posted
+    assert "查看全部跟贴（0 条）" in raw_get(port, paths[0])[2]
+
+    # a moderator approves it with the moderation form, through nginx too
+    user = portal.newsroom.accounts.create_user(None, "front-mod", Role.EDITOR, display_name="审核员",
+                                                password="Moderation-Pass-2026!").user
+    session = portal.newsroom.sessions.start(user.id)
+    status, _, _ = _send(port, "POST", f"/newsroom/moderation/c/{posted['id']}/approve",
+                         urlencode({"csrf": session.csrf_token}).encode(),
+                         {"content-type": "application/x-www-form-urlencoded",
+                          "cookie": f"{STAFF_COOKIE}={session.session_id}"})
+    assert status == 303, status
+    for path in paths:  # the very next request, from nginx's cache, carries the new count
+        status, headers, page = raw_get(port, path)
+        assert status == 200 and "查看全部跟贴（1 条）" in page, (path, headers.get("x-cache-status"))
+        assert headers["x-cache-status"] == "HIT", path
 
 
 def test_the_refresh_header_is_obeyed_only_from_trusted_addresses(tmp_path):

@@ -1,4 +1,5 @@
-"""Fixtures for the partner-ingest tests: a local partner web server and the fixture texts."""
+"""Fixtures for the partner-ingest tests: a local partner web server, a fetcher, a settable clock, and the
+fixture texts."""
 
 from __future__ import annotations
 
@@ -7,7 +8,9 @@ from pathlib import Path
 
 import pytest
 
+from newsportal.ingest.fetch import Fetcher
 from tests.ingest.partner_server import PartnerServer
+from tests.ingest.service_kit import LIMITS, Clock
 
 FIXTURES = Path(__file__).parent / "fixtures"
 
@@ -19,6 +22,17 @@ def partner() -> Iterator[PartnerServer]:
         yield server
     finally:
         server.stop()
+
+
+@pytest.fixture
+def fetcher() -> Iterator[Fetcher]:
+    with Fetcher(LIMITS) as f:
+        yield f
+
+
+@pytest.fixture
+def clock() -> Clock:
+    return Clock()
 
 
 def fixture_text(name: str) -> str:

@@ -3,7 +3,6 @@ the same ingest rules as one by one, every item announced, and a poison item ref
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from datetime import timedelta
 
 import pytest
@@ -11,23 +10,11 @@ from sqlalchemy import text
 
 from newsportal.demo.load import demo_items
 from newsportal.domain import ArticleStatus
-from newsportal.ingest.fetch import Fetcher
 from newsportal.newsroom.signals import ArticleSaved
 from tests.ingest.partner_server import Route
-from tests.ingest.service_kit import ATOM, LIMITS, T0, Clock, Entry, atom, build_service
+from tests.ingest.service_kit import ATOM, T0, Entry, atom, build_service
 
 POISON = "【拒收】"
-
-
-@pytest.fixture
-def fetcher() -> Iterator[Fetcher]:
-    with Fetcher(LIMITS) as f:
-        yield f
-
-
-@pytest.fixture
-def clock() -> Clock:
-    return Clock()
 
 
 def entries(n: int, start: int = 0, **over: object) -> list[Entry]:

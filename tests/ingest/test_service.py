@@ -4,30 +4,18 @@ from __future__ import annotations
 
 import json
 import random
-from collections.abc import Iterator
 from datetime import timedelta
 
 import pytest
 
 from newsportal.domain import ArticleStatus
-from newsportal.ingest.fetch import Backoff, Fetcher
+from newsportal.ingest.fetch import Backoff
 from newsportal.ingest.ninjs import NinjsInvalid
 from newsportal.ingest.outcomes import SourceConfigError, Unauthorized
 from newsportal.ingest.service import IngestService
 from tests.ingest.conftest import fixture_text, render
 from tests.ingest.partner_server import Route
-from tests.ingest.service_kit import ATOM, LIMITS, T0, Clock, atom, build_service, bus_entry, library_entry
-
-
-@pytest.fixture
-def fetcher() -> Iterator[Fetcher]:
-    with Fetcher(LIMITS) as f:
-        yield f
-
-
-@pytest.fixture
-def clock() -> Clock:
-    return Clock()
+from tests.ingest.service_kit import ATOM, T0, atom, build_service, bus_entry, library_entry
 
 
 @pytest.fixture

@@ -122,3 +122,17 @@ def test_a_batch_purges_once_after_its_last_article(portal):
     assert len(ctx.pages) == 1  # more of the batch to come: not yet
     portal.signals.article_saved.send(ArticleSaved(edited_draft, draft, pending=0))
     assert len(ctx.pages) == 0 and len(ctx.fragments) == 0
+
+
+def test_a_comment_count_change_purges_only_that_articles_pages(portal):
+    article = save_article(portal, sample_draft(), actor="t", publish_now=True)[0]
+    ctx = filled(WebContext.create(portal.settings))
+    ctx.attach(portal)
+    own = [PageKey(care, "article", pick) for care in (False, True)
+           for pick in (("id", article.id), ("slug", article.slug))]
+    other = PageKey(False, "article", ("id", article.id + 1))
+    for key in [*own, other]:
+        ctx.pages.put(key, PageParts.from_render("<p>正文</p>"))
+    portal.comments.signals.announce(article.id)
+    assert not any(key in ctx.pages for key in own)
+    assert other in ctx.pages and PageKey(False, "home") in ctx.pages and len(ctx.fragments) == 1

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import replace
 
+from newsportal.comments.signals import CommentCountChanged, CommentSignals
 from newsportal.domain import ArticleStatus
 from newsportal.newsroom import save_article
 from newsportal.newsroom.signals import ArticleSaved, VectorsReady
@@ -52,6 +53,33 @@ def test_a_draft_saved_over_a_draft_refreshes_nothing(portal):
     front = FrontCacheRefresher("http://front.invalid", lambda _: [], lambda _: None,
                                 fetch=lambda url: seen.append(url) or 200)
     front.on_saved(ArticleSaved(draft, replace(draft, title="改过的草稿")))
+    assert seen == []
+
+
+def test_a_comment_count_change_refreshes_only_the_articles_own_pages(portal):
+    article = save_article(portal, sample_draft(), actor="t", publish_now=True)[0]
+    draft = save_article(portal, sample_draft(external_id="draft-1", title="还没发布的稿子"), actor="t")[0]
+    seen: list[str] = []
+    front = for_portal(portal, "http://front.invalid")
+    front.fetch = lambda url: seen.append(url.removeprefix("http://front.invalid")) or 200
+    signals = CommentSignals()
+    front.subscribe(portal.signals, signals)
+    signals.announce(article.id)
+    assert seen == article_paths(article)  # in line, before the comment call returns; no listing
+    seen.clear()
+    signals.announce(draft.id)  # no reader page shows a draft
+    signals.announce(999_999)  # nor an article that is not there
+    assert seen == []
+    front.unsubscribe()
+    signals.announce(article.id)
+    assert seen == [] and len(signals.count_changed) == 0
+
+
+def test_a_refresher_without_an_article_lookup_ignores_comment_counts():
+    seen: list[str] = []
+    front = FrontCacheRefresher("http://front.invalid", lambda _: [], lambda _: None,
+                                fetch=lambda url: seen.append(url) or 200)
+    front.on_comment_count(CommentCountChanged(1))
     assert seen == []
 
 

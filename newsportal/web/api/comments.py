@@ -146,11 +146,8 @@ def _post(request: Request, article_id: int, text: object, reply_to: int | None)
     now = utcnow()
     account = _reader(request, now, write=True)
     comments = comments_of(request)
+    # a comment shown at once reaches the caches of the pages that show it through comments.signals
     saved = comments.service.post(account, article_id, text, client_ip(request), now, reply_to=reply_to)
-    if saved.visible:
-        from newsportal.web.readers.section import invalidate
-
-        invalidate(comments, article_id)
     body = {**comment_out(saved), "shown": saved.visible,
             "message": "跟贴已发表。" if saved.visible else "跟贴已提交，审核通过后显示。"}
     return JSONResponse(body, status_code=201, headers={"cache-control": PRIVATE})
@@ -232,9 +229,6 @@ def delete_comment(request: Request, comment_id: int) -> JSONResponse:
     account = _reader(request, now, write=True)
     comments = comments_of(request)
     rec = comments.service.delete_own(account, comment_id, now)
-    from newsportal.web.readers.section import invalidate
-
-    invalidate(comments, rec.article_id)
     return JSONResponse({"id": rec.id, "state": rec.state.value}, headers={"cache-control": PRIVATE})
 
 

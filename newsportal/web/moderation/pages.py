@@ -22,7 +22,6 @@ from newsportal.web.context import web_context
 from newsportal.web.moderation.staff import NotStaff, Staff, sessions_of, staff_of
 from newsportal.web.pages.common import PRIVATE_HEADERS
 from newsportal.web.readers.pages import blocking, form_of
-from newsportal.web.readers.section import invalidate
 
 BASE = "/newsroom/moderation"
 BEIJING = timezone(timedelta(hours=8))
@@ -119,8 +118,7 @@ async def approve(request: Request) -> Response:
     comments = _comments(request)
 
     def act(staff: Staff, form: dict[str, str]) -> str:
-        rec = comments.moderation.approve(cid, staff.actor.user_id, utcnow())
-        invalidate(comments, rec.article_id)
+        comments.moderation.approve(cid, staff.actor.user_id, utcnow())
         return "approved"
 
     return await _act(request, act, BASE)
@@ -131,9 +129,8 @@ async def reject(request: Request) -> Response:
     comments = _comments(request)
 
     def act(staff: Staff, form: dict[str, str]) -> str:
-        rec = comments.moderation.reject(cid, staff.actor.user_id, form.get("reason", ""), utcnow(),
-                                         form.get("note", ""))
-        invalidate(comments, rec.article_id)
+        comments.moderation.reject(cid, staff.actor.user_id, form.get("reason", ""), utcnow(),
+                                   form.get("note", ""))
         return "rejected"
 
     return await _act(request, act, BASE)
@@ -144,10 +141,9 @@ async def decide_appeal(request: Request) -> Response:
     comments = _comments(request)
 
     def act(staff: Staff, form: dict[str, str]) -> str:
-        rec = comments.moderation.decide_appeal(cid, staff.actor.user_id,
-                                                overturn=form.get("overturn") == "1", now=utcnow(),
-                                                note=form.get("note", ""))
-        invalidate(comments, rec.article_id)
+        comments.moderation.decide_appeal(cid, staff.actor.user_id,
+                                          overturn=form.get("overturn") == "1", now=utcnow(),
+                                          note=form.get("note", ""))
         return "appeal"
 
     return await _act(request, act, f"{BASE}?status=appeals")

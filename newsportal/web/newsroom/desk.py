@@ -4,7 +4,9 @@ publish step — the editorial logic behind the pages, with no HTTP in it.
 Every article write goes through the one publish flow (:func:`newsportal.newsroom.publish.save_article`),
 so body HTML is sanitized with nh3 exactly as for the API and feeds. The review state lives in the
 workflow store and is decided by the pure state machine (:mod:`newsportal.newsroom.workflow`); this module
-only glues the two together and writes the audit entries.
+only glues the two together and writes the audit entries. The helpers it shares with the API's
+:class:`~newsportal.newsroom.operations.ArticleOperations` (a workflow row's status, the draft that saves an
+article unchanged) are that module's, not copies.
 
 Who approved publication is credited as 责编: when an article goes live (now, or later by the scheduler),
 the approver's display name becomes the article's ``editors``.
@@ -28,13 +30,14 @@ from newsportal.domain.limits import (
     MAX_TITLE,
 )
 from newsportal.newsroom.actors import Actor
+from newsportal.newsroom.operations import draft_of as unchanged_draft
+from newsportal.newsroom.operations import status_of
 from newsportal.newsroom.publish import ValidationError, publish, save_article, withdraw
 from newsportal.newsroom.roles import Action, Role, require
 from newsportal.newsroom.timefmt import InvalidDateTime, parse_local
 from newsportal.newsroom.workflow import (
     Command,
     State,
-    Status,
     Transition,
     WorkflowError,
     apply,
@@ -116,10 +119,6 @@ def visible(text: str) -> str:
 
 def split_list(text: str) -> tuple[str, ...]:
     return tuple(t for t in LIST_SPLIT.split(text.strip()) if t)
-
-
-def status_of(record: WorkflowRecord) -> Status:
-    return Status(State(record.state), record.scheduled_at, record.embargo, record.reason, record.update_at)
 
 
 def owns(actor: Actor, record: WorkflowRecord) -> bool:
@@ -351,18 +350,8 @@ def go_live(svc: NewsroomServices, article_id: int, approver: str | None) -> Art
     if article is None:
         raise LookupError(article_id)
     if approver and article.editors != (approver,):
-        draft = ArticleDraft(
-            title=article.title,
-            body_html=article.body_html,
-            channel_slug=channel_slug(svc, article),
-            source_key=_key(svc, article.source_id),
-            summary=article.summary,
-            byline=article.byline,
-            tags=article.tags,
-            reporters=article.reporters,
-            editors=(approver,),
-            original=article.original,
-        )
+        draft = unchanged_draft(article, channel_slug(svc, article), _key(svc, article.source_id),
+                                editors=(approver,))
         save_article(svc.portal, draft, actor=approver, article_id=article_id)
     if article.status is ArticleStatus.PUBLISHED:
         return article

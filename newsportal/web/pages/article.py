@@ -29,22 +29,24 @@ async def article_by_slug(request: Request) -> Response:
 
 
 async def _article(request: Request, by: str, ref: int | str) -> Response:
-    portal = web_context(request).portal
     care = is_care(request)
+    return await serve(request, PageKey(care, "article", (by, ref)), lambda: article_parts(request, ref))
 
-    def build() -> PageParts:
-        if isinstance(ref, int):
-            article = views.published_article(portal, article_id=ref)
-        else:
-            article = views.published_article(portal, slug=ref)
-        if article is None:
-            return not_found_parts(request)
-        try:
-            view = views.article_view(portal, article, views.mode_prefix(care))
-        except LookupError:  # its channel or source is gone
-            return not_found_parts(request)
-        text = render(request, "article.html", kind="article", canonical=view.canonical,
-                      current_top=portal.channels.top_of(view.channel), v=view)
-        return PageParts.from_render(text)
 
-    return await serve(request, PageKey(care, "article", (by, ref)), build)
+def article_parts(request: Request, ref: int | str) -> PageParts:
+    """The article page's own part, rendered from the store (the page cache's build; ``bench/render.py``
+    times it with every cache bypassed). ``ref`` is the id (int) or the slug (str)."""
+    portal = web_context(request).portal
+    if isinstance(ref, int):
+        article = views.published_article(portal, article_id=ref)
+    else:
+        article = views.published_article(portal, slug=ref)
+    if article is None:
+        return not_found_parts(request)
+    try:
+        view = views.article_view(portal, article, views.mode_prefix(is_care(request)))
+    except LookupError:  # its channel or source is gone
+        return not_found_parts(request)
+    text = render(request, "article.html", kind="article", canonical=view.canonical,
+                  current_top=portal.channels.top_of(view.channel), v=view)
+    return PageParts.from_render(text)

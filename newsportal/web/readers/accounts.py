@@ -170,10 +170,7 @@ async def delete_comment(request: Request) -> Response:
 
     def run(v: Visitor, form: dict[str, str]) -> None:
         assert v.account is not None
-        rec = comments.service.delete_own(v.account, comment_id, utcnow())
-        from newsportal.web.readers.section import invalidate
-
-        invalidate(comments, rec.article_id)
+        comments.service.delete_own(v.account, comment_id, utcnow())
 
     return await _account_action(request, run, "deleted_comment")
 

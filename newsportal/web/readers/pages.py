@@ -161,8 +161,6 @@ async def post_comment(request: Request) -> Response:
         reply_to = _int(form.get("reply_to"))
         saved = comments.service.post(v.account, article_id, form.get("text", ""), client_ip(request),
                                       utcnow(), reply_to=reply_to)
-        if saved.visible:
-            invalidate(comments, article_id)
         return "shown" if saved.visible else "pending"
 
     return await _act(request, article_id, run, keep_text=True)

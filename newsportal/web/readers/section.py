@@ -4,7 +4,9 @@ The article page is cached and shared by every reader, so it carries only a plac
 to the thread page). The page's script fetches this fragment, which is the same for every reader too: it
 holds no per-reader state (the reader's nickname and CSRF token come from ``/api/v1/readers/me``). The
 fragment is kept for :data:`TTL` seconds and dropped at once when a comment of the article is shown
-(approved, posted under 发后审, deleted, taken down).
+(approved, posted under 发后审) or hidden (deleted, taken down): the cache hears the comments component's
+:class:`~newsportal.comments.signals.CommentCountChanged`. Changes that leave the count alone (a like, the
+thread closed) are dropped by their handlers with :func:`invalidate`.
 """
 
 from __future__ import annotations
@@ -15,6 +17,7 @@ import weakref
 from collections.abc import Callable
 
 from newsportal.comments.component import Comments
+from newsportal.comments.signals import CommentCountChanged
 
 __all__ = ["TTL", "SectionCache", "cache_of", "invalidate"]
 
@@ -45,6 +48,9 @@ class SectionCache:
             self._entries.pop((False, article_id), None)
             self._entries.pop((True, article_id), None)
 
+    def on_count_changed(self, event: CommentCountChanged) -> None:
+        self.invalidate(event.article_id)
+
 
 _caches: weakref.WeakKeyDictionary[Comments, SectionCache] = weakref.WeakKeyDictionary()
 _lock = threading.Lock()
@@ -55,6 +61,7 @@ def cache_of(comments: Comments) -> SectionCache:
         cache = _caches.get(comments)
         if cache is None:
             cache = _caches[comments] = SectionCache()
+            comments.signals.count_changed.connect(cache.on_count_changed)
         return cache
 
 

@@ -9,6 +9,7 @@ from html.parser import HTMLParser
 from markupsafe import escape
 
 from newsportal.timeutil import utcnow
+from newsportal.web.context import web_context
 from tests.comments.test_text import HOSTILE
 from tests.web.comments.conftest import CSRF_RE, mod_post, post
 
@@ -243,3 +244,31 @@ def test_reader_pages_sign_up_log_in_appeal_and_delete_without_js(site):
                follow_redirects=False)
     assert r.status_code == 303
     assert c.get("/readers/account", follow_redirects=False).status_code == 303
+
+
+def test_the_cached_article_page_shows_the_new_count_at_once(site):
+    """The page's own part is cached for a minute, and it carries the 跟贴 count: a comment shown or taken
+    down purges that article's pages (both URL forms, both modes) and only those."""
+    author, csrf, _ = site.reader()
+    mod, mcsrf = site.moderator("modh")
+    anon = site.client()
+    slug = site.portal.store.get_article(site.article).slug
+    paths = [f"/article/{site.article}", f"/a/{slug}.html", f"/care/article/{site.article}",
+             f"/care/a/{slug}.html"]
+    for path in paths:
+        assert "查看全部跟贴（0 条）" in anon.get(path).text, path
+    other = anon.get(f"/article/{site.other}").content
+    pages = web_context(site.app).pages
+    cached = len(pages)
+
+    cid = post(author, csrf, site.article, "新线路开通，出行更方便。").json()["id"]
+    assert len(pages) == cached  # held for review: no reader sees it, nothing is purged
+    mod_post(mod, mcsrf, f"/c/{cid}/approve")
+    assert len(pages) == cached - len(paths)  # the other article's page stays cached
+    for path in paths:
+        assert "查看全部跟贴（1 条）" in anon.get(path).text, path
+    assert anon.get(f"/article/{site.other}").content == other
+
+    mod_post(mod, mcsrf, f"/c/{cid}/reject", reason="ad")
+    for path in paths:
+        assert "查看全部跟贴（0 条）" in anon.get(path).text, path
