@@ -73,7 +73,8 @@ class FrontCacheRefresher:
     """Refreshes nginx's cached copies of the pages an article change touches (see the module docstring).
 
     ``channel_slugs(channel_id)`` gives the channel's slug and its section's; ``source_key(source_id)`` the
-    source page key; ``article_of(article_id)`` the article whose 跟贴 count changed (None: refresh none).
+    source page key; ``article_of(article_id)`` the article whose 跟贴 count changed or got its vectors
+    (None: none).
     ``fetch(url)`` does one refresh request (the default goes over HTTP; tests may count).
     """
 
@@ -87,7 +88,6 @@ class FrontCacheRefresher:
         self.article_of = article_of or (lambda _id: None)
         self.timeout = timeout
         self.fetch = fetch or self._http_fetch
-        self.article_of = article_of
         self._later: queue.Queue[str | None] = queue.Queue()
         self._thread: threading.Thread | None = None
         self.refreshed = 0
@@ -171,7 +171,7 @@ class FrontCacheRefresher:
         """Articles got their sentence vectors after the publish returned: the copies of their own pages
         that the publish refreshed show related lists from words alone, so refresh them again (in the
         background; the embedding thread never waits for the front)."""
-        if self.article_of is None or len(event.article_ids) > VECTOR_REFRESH_MAX:
+        if len(event.article_ids) > VECTOR_REFRESH_MAX:
             return
         for aid in event.article_ids:
             article = self.article_of(aid)
