@@ -87,7 +87,6 @@ class FrontCacheRefresher:
         self.article_of = article_of or (lambda _id: None)
         self.timeout = timeout
         self.fetch = fetch or self._http_fetch
-        self.article_of = article_of
         self._later: queue.Queue[str | None] = queue.Queue()
         self._thread: threading.Thread | None = None
         self.refreshed = 0
