@@ -168,6 +168,9 @@ class Page(Generic[T]):
     total: int = 0
     page: int = 1
     per_page: int = 20
+    #: False when ``total`` is a floor: the store stopped counting at the last page it serves (lists of a
+    #: big channel are capped, see ``store.base.MAX_LIST_PAGES``), so there are at least that many.
+    exact: bool = True
 
     @property
     def pages(self) -> int:

@@ -17,6 +17,9 @@ from sqlalchemy import Engine, Table
 from sqlalchemy.orm import Session, sessionmaker
 
 MAX_PER_PAGE = 100
+#: The deepest page a published list serves. Counting and paging past it would scan a big channel's whole
+#: subtree (linear in the corpus); older articles stay reachable by search, their source and their URL.
+MAX_LIST_PAGES = 100
 
 
 class NotFound(LookupError):

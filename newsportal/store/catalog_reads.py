@@ -9,18 +9,22 @@ from __future__ import annotations
 from collections.abc import Iterable, Iterator, Sequence
 from datetime import datetime
 
-from sqlalchemy import func, or_, select
+from sqlalchemy import func, or_, select, true
 from sqlalchemy.orm import Session
 
 from newsportal.domain import Article, ArticleCard, ArticleStatus, Page
 from newsportal.search.docs import IndexDoc
 from newsportal.store.articles import card_query
-from newsportal.store.base import MAX_PER_PAGE, StoreBase
+from newsportal.store.base import MAX_LIST_PAGES, MAX_PER_PAGE, StoreBase
 from newsportal.store.rows import CatalogRow, ChangedRow
 from newsportal.store.tables import ArticleRow, ArticleTagRow
 from newsportal.text import html_to_text
 
 _PUBLISHED = ArticleStatus.PUBLISHED.value
+#: "leads its story", written as one boolean expression (``IS TRUE`` changes no row: the OR is never NULL)
+#: so that it matches the partial index ``ix_articles_listed_channel_pub`` and PostgreSQL's expression
+#: statistics on it (migration 0008); keep it identical to ``tables.LISTED_SQL``.
+LEADS_STORY = or_(ArticleRow.story_id.is_(None), ArticleRow.story_id == ArticleRow.id).is_(true())
 
 
 class CatalogReadStore(StoreBase):
@@ -38,9 +42,13 @@ class CatalogReadStore(StoreBase):
         """Published articles, newest first, one page of them plus the total.
 
         With ``one_per_story`` a story carried by several sources appears once, as its first article.
+        A list serves at most ``MAX_LIST_PAGES`` pages: the count stops one row past them (then ``total``
+        is those pages' worth and ``exact`` False) and a deeper page is empty, so neither the count nor
+        the offset grows with the size of a channel.
         """
         page = max(1, int(page))
         per_page = max(1, min(MAX_PER_PAGE, int(per_page)))
+        cap = MAX_LIST_PAGES * per_page
         conds = [ArticleRow.status == _PUBLISHED]
         if channel_ids is not None:
             conds.append(ArticleRow.channel_id.in_(list(channel_ids)))
@@ -49,9 +57,13 @@ class CatalogReadStore(StoreBase):
         if original is not None:
             conds.append(ArticleRow.original == original)
         if one_per_story:
-            conds.append(or_(ArticleRow.story_id.is_(None), ArticleRow.story_id == ArticleRow.id))
+            conds.append(LEADS_STORY)
         with self.session() as s:
-            total = s.scalar(select(func.count()).select_from(ArticleRow).where(*conds)) or 0
+            reach = select(ArticleRow.id).where(*conds).limit(cap + 1).subquery()
+            counted = s.scalar(select(func.count()).select_from(reach)) or 0
+            if page > MAX_LIST_PAGES:
+                return Page(items=[], total=min(counted, cap), page=page, per_page=per_page,
+                            exact=counted <= cap)
             rows = s.execute(
                 card_query()
                 .where(*conds)
@@ -59,7 +71,8 @@ class CatalogReadStore(StoreBase):
                 .limit(per_page)
                 .offset((page - 1) * per_page)
             ).all()
-        return Page(items=[ArticleCard(*r) for r in rows], total=total, page=page, per_page=per_page)
+        return Page(items=[ArticleCard(*r) for r in rows], total=min(counted, cap), page=page,
+                    per_page=per_page, exact=counted <= cap)
 
     def cards_by_ids(self, ids: Iterable[int]) -> dict[int, ArticleCard]:
         """Cards of the published articles among ``ids``; lists go through ``recommend.cards.CardLookup``."""

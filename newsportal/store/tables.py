@@ -20,6 +20,7 @@ from sqlalchemy import (
     Table,
     Text,
     UniqueConstraint,
+    text,
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
@@ -59,6 +60,15 @@ class PersonRow(Base):
     role: Mapped[str] = mapped_column(String(16))
 
 
+#: "published and leads its story" as each dialect renders ``catalog_reads.LISTED``. ``IS TRUE`` (which
+#: changes nothing: the OR is never NULL) makes it one boolean expression that PostgreSQL estimates from the
+#: ``st_articles_leads_story`` expression statistics, where the bare OR is guessed at 0.5 % of the rows.
+LISTED_SQL = {
+    "postgresql": "status = 'published' AND (story_id IS NULL OR story_id = id) IS true",
+    "sqlite": "status = 'published' AND (story_id IS NULL OR story_id = id) IS 1",
+}
+
+
 class ArticleRow(Base):
     __tablename__ = "articles"
     __table_args__ = (
@@ -66,6 +76,11 @@ class ArticleRow(Base):
         Index("ix_articles_source_pub", "source_id", "status", "published_at"),
         Index("ix_articles_status_pub", "status", "published_at"),
         Index("ix_articles_updated", "updated_at"),
+        # The rows lists show ("published, leads its story"), per channel, newest first: a channel page
+        # walks it instead of sorting the channel's subtree. Migration 0008; the predicate must stay the
+        # exact expression of ``store.catalog_reads.LISTED`` or the planners will not use it.
+        Index("ix_articles_listed_channel_pub", "channel_id", text("published_at DESC"), text("id DESC"),
+              postgresql_where=text(LISTED_SQL["postgresql"]), sqlite_where=text(LISTED_SQL["sqlite"])),
     )
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     slug: Mapped[str] = mapped_column(String(40), unique=True)

@@ -213,7 +213,8 @@ def source_page(portal: Portal, source: Source, page: int) -> Page[ArticleCard]:
         if key not in seen:
             seen.add(key)
             items.append(card)
-    return Page(items=items, total=listing.total, page=listing.page, per_page=listing.per_page)
+    return Page(items=items, total=listing.total, page=listing.page, per_page=listing.per_page,
+                exact=listing.exact)
 
 
 def home_lead(portal: Portal, size: int = 12) -> list[ArticleCard]:

@@ -307,3 +307,22 @@ def test_foryou_is_private_and_shares_the_fragments(demo_client):
     size = len(ctx.pages)
     demo_client.get("/foryou")
     assert len(ctx.pages) == size  # never stored: it is one reader's page
+
+
+def test_a_capped_channel_list_says_it_shows_only_the_newest(portal, client, monkeypatch):
+    """Past MAX_LIST_PAGES the pager gives the floor it counted, not a false total, and deeper pages 404."""
+    from datetime import timedelta
+
+    from newsportal.store import catalog_reads
+    from tests.store.helpers import T0, write
+
+    monkeypatch.setattr(catalog_reads, "MAX_LIST_PAGES", 2)
+    for i in range(41):
+        write(portal.store, channel="sports", now=T0 + timedelta(minutes=i), title=f"体育快讯第{i}条")
+    r = client.get("/channel/sports")
+    assert r.status_code == 200 and "第 1 / 2 页，显示最新 40 篇" in r.text and "共 41 篇" not in r.text
+    assert client.get("/channel/sports?page=2").status_code == 200
+    assert client.get("/channel/sports?page=3").status_code == 404
+    page = client.get("/api/v1/articles", params={"channel": "sports", "per_page": 20}).json()
+    assert (page["total"], page["pages"], page["total_exact"]) == (40, 2, False)
+    assert client.get("/api/v1/articles", params={"channel": "sports", "per_page": 30}).json()["total_exact"]

@@ -34,6 +34,7 @@ def list_articles(
     return ArticlePage(
         items=[card_out(portal, c) for c in result.items],
         page=result.page, per_page=result.per_page, total=result.total, pages=result.pages,
+        total_exact=result.exact,
     )
 
 

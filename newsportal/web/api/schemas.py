@@ -66,11 +66,15 @@ class ArticleOut(CardOut):
 
 
 class ArticlePage(BaseModel):
+    """``total`` counts at most the pages the list serves; ``total_exact`` false means there are more
+    (a big channel's list stops at its newest ``pages`` pages: older articles are found by search)."""
+
     items: list[CardOut]
     page: int
     per_page: int
     total: int
     pages: int
+    total_exact: bool = True
 
 
 class SearchHitOut(CardOut):
