@@ -92,11 +92,32 @@ def make_store(backend: str, tmp_path_factory) -> tuple[Store, callable]:
 
     def dispose() -> None:
         store.close()
-        with admin.begin() as conn:
-            conn.execute(text(f'DROP SCHEMA "{schema}" CASCADE'))
+        drop_schema(admin, schema)
         admin.dispose()
 
     return store, dispose
+
+
+def drop_schema(admin, schema: str, attempts: int = 5) -> None:
+    """Drop a test's PostgreSQL schema, again if PostgreSQL picked the drop as a deadlock's victim.
+
+    A background thread of the test's app (a poller, the sync loop) may still be inside a transaction on
+    one of the schema's tables when the test ends; DROP SCHEMA can then deadlock with it, and PostgreSQL
+    aborts one of the two. Either way the other finishes, so a second try goes through.
+    """
+    import time
+
+    from sqlalchemy.exc import OperationalError
+
+    for attempt in range(attempts):
+        try:
+            with admin.begin() as conn:
+                conn.execute(text(f'DROP SCHEMA "{schema}" CASCADE'))
+            return
+        except OperationalError as exc:
+            if "deadlock" not in str(exc).lower() or attempt == attempts - 1:
+                raise
+            time.sleep(0.2 * (attempt + 1))
 
 
 def make_portal(store: Store, embedder=None, **settings) -> Portal:
