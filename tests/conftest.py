@@ -7,9 +7,11 @@ rows or the operator's data. Without a reachable server they skip with the reaso
 
 from __future__ import annotations
 
+import contextlib
 import os
 import uuid
 from collections.abc import Iterator
+from typing import NamedTuple
 
 import pytest
 from sqlalchemy import create_engine, text
@@ -96,6 +98,30 @@ def make_store(backend: str, tmp_path_factory) -> tuple[Store, callable]:
         admin.dispose()
 
     return store, dispose
+
+
+class PrivateSchema(NamedTuple):
+    """A test's own PostgreSQL schema: the database URL that puts it first on the search_path, its name,
+    and an engine on the shared database for checks from outside."""
+
+    url: str
+    name: str
+    admin: object
+
+
+@contextlib.contextmanager
+def private_pg_schema() -> Iterator[PrivateSchema]:
+    """A new, empty schema for a test that starts processes of its own (servers, CLI runs); dropped after."""
+    need_postgres()
+    schema = f"np_test_{uuid.uuid4().hex[:12]}"
+    admin = create_engine(PG_URL)
+    with admin.begin() as conn:
+        conn.execute(text(f'CREATE SCHEMA "{schema}"'))
+    try:
+        yield PrivateSchema(f"{PG_URL}?options=-csearch_path%3D{schema}", schema, admin)
+    finally:
+        drop_schema(admin, schema)
+        admin.dispose()
 
 
 def drop_schema(admin, schema: str, attempts: int = 5) -> None:

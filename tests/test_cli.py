@@ -163,37 +163,25 @@ def test_token_create_with_a_role_and_list_shows_it(tmp_path):
 
 
 def test_db_upgrade_prepares_the_job_engine_and_refuses_it_without_postgresql(tmp_path, monkeypatch):
-    import uuid
+    from sqlalchemy import text
 
-    from sqlalchemy import create_engine, text
-
-    from tests.conftest import PG_URL, need_postgres
+    from tests.conftest import private_pg_schema
 
     monkeypatch.setenv("NEWSPORTAL_JOBS", "procrastinate")
     refused = runner.invoke(app, ["db", "upgrade", "--data-dir", str(tmp_path)])
     assert refused.exit_code == 2 and "NEWSPORTAL_JOBS" in refused.output and "postgresql" in refused.output
 
-    need_postgres()
-    schema = f"np_test_{uuid.uuid4().hex[:12]}"
-    admin = create_engine(PG_URL)
-    with admin.begin() as conn:
-        conn.execute(text(f'CREATE SCHEMA "{schema}"'))
-    url = f"{PG_URL}?options=-csearch_path%3D{schema}"
-    try:
+    with private_pg_schema() as schema:
         for _ in range(2):  # the second run finds everything in place
-            r = runner.invoke(app, ["db", "upgrade", "--database-url", url])
+            r = runner.invoke(app, ["db", "upgrade", "--database-url", schema.url])
             assert r.exit_code == 0, r.output
             assert "job engine procrastinate: schema ready" in r.output
-        with admin.connect() as conn:
+        with schema.admin.connect() as conn:
             found = conn.execute(text("SELECT count(*) FROM information_schema.tables "
                                       "WHERE table_schema = :s "
                                       "AND table_name IN ('procrastinate_jobs', 'articles')"),
-                                 {"s": schema}).scalar_one()
+                                 {"s": schema.name}).scalar_one()
         assert found == 2
-    finally:
-        with admin.begin() as conn:
-            conn.execute(text(f'DROP SCHEMA "{schema}" CASCADE'))
-        admin.dispose()
 
 
 _RUN_AND_REPORT = """

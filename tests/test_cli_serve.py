@@ -15,11 +15,10 @@ import uuid
 from pathlib import Path
 
 import pytest
-from sqlalchemy import create_engine, text
 from typer.testing import CliRunner
 
 from newsportal.cli import app
-from tests.conftest import PG_URL, REDIS_URL, TEST_SECRET, need_postgres, need_redis
+from tests.conftest import REDIS_URL, TEST_SECRET, need_postgres, need_redis, private_pg_schema
 from tests.server_procs import call, free_port, start_server, stop_server, wait_for
 from tests.web.api.helpers import GOOD
 
@@ -39,32 +38,27 @@ def shared(tmp_path):
     from newsportal.demo.load import install_catalog
     from newsportal.store import open_store
 
-    schema = f"np_test_{uuid.uuid4().hex[:12]}"
     prefix = f"nptest:{uuid.uuid4().hex[:10]}:"
-    admin = create_engine(PG_URL)
-    with admin.begin() as conn:
-        conn.execute(text(f'CREATE SCHEMA "{schema}"'))
-    url = f"{PG_URL}?options=-csearch_path%3D{schema}"
-    store = open_store(url)
-    store.upgrade()
-    install_catalog(store)
-    _, token = store.create_token("serve-test")
-    store.close()
-    env = {k: v for k, v in os.environ.items() if not k.startswith("NEWSPORTAL_")}
-    env.update({"NEWSPORTAL_DATABASE_URL": url, "NEWSPORTAL_REDIS_URL": REDIS_URL,
-                "NEWSPORTAL_REDIS_PREFIX": prefix, "NEWSPORTAL_SECRET_KEY": TEST_SECRET,
-                "NEWSPORTAL_INGEST_EMBEDDED": "false"})
-    yield env, token, tmp_path
-    import redis
+    with private_pg_schema() as schema:
+        store = open_store(schema.url)
+        store.upgrade()
+        install_catalog(store)
+        _, token = store.create_token("serve-test")
+        store.close()
+        env = {k: v for k, v in os.environ.items() if not k.startswith("NEWSPORTAL_")}
+        env.update({"NEWSPORTAL_DATABASE_URL": schema.url, "NEWSPORTAL_REDIS_URL": REDIS_URL,
+                    "NEWSPORTAL_REDIS_PREFIX": prefix, "NEWSPORTAL_SECRET_KEY": TEST_SECRET,
+                    "NEWSPORTAL_INGEST_EMBEDDED": "false"})
+        try:
+            yield env, token, tmp_path
+        finally:
+            import redis
 
-    client = redis.Redis.from_url(REDIS_URL)
-    keys = list(client.scan_iter(match=prefix + "*", count=1000))
-    if keys:
-        client.delete(*keys)
-    client.close()
-    with admin.begin() as conn:
-        conn.execute(text(f'DROP SCHEMA "{schema}" CASCADE'))
-    admin.dispose()
+            client = redis.Redis.from_url(REDIS_URL)
+            keys = list(client.scan_iter(match=prefix + "*", count=1000))
+            if keys:
+                client.delete(*keys)
+            client.close()
 
 
 def serve(env: dict[str, str], data_dir: Path, workers: int = 1):

@@ -10,19 +10,18 @@ from __future__ import annotations
 
 import os
 import sys
-import uuid
 from collections import Counter
 from datetime import timedelta
 from pathlib import Path
 
 import pytest
-from sqlalchemy import create_engine, text
+from sqlalchemy import text
 
 from newsportal.ingest.admin import SourceAdmin
 from newsportal.jobs.backends.procrastinate import DEFER_DUE_POLLS, RUN_SCHEDULED
 from newsportal.store.ingest_sources import IngestSources
 from newsportal.timeutil import utcnow
-from tests.conftest import PG_URL, TEST_SECRET, need_postgres
+from tests.conftest import TEST_SECRET, need_postgres, private_pg_schema
 from tests.ingest.partner_server import PartnerServer, Route
 from tests.ingest.service_kit import ATOM, Entry, atom
 from tests.server_procs import call, free_port, start_server, stop_server, wait_for
@@ -40,24 +39,17 @@ def shared(tmp_path):
     from newsportal.demo.load import install_catalog
     from newsportal.store import open_store
 
-    schema = f"np_test_{uuid.uuid4().hex[:12]}"
-    admin = create_engine(PG_URL)
-    with admin.begin() as conn:
-        conn.execute(text(f'CREATE SCHEMA "{schema}"'))
-    url = f"{PG_URL}?options=-csearch_path%3D{schema}"
-    store = open_store(url)
-    store.upgrade()
-    install_catalog(store)
-    _, token = store.create_token("jobs-test")
-    env = {k: v for k, v in os.environ.items() if not k.startswith("NEWSPORTAL_")}
-    env.update({"NEWSPORTAL_DATABASE_URL": url, "NEWSPORTAL_SECRET_KEY": TEST_SECRET,
-                "NEWSPORTAL_JOBS": "procrastinate", "NEWSPORTAL_INGEST_POLL_SECONDS": "1",
-                "NEWSPORTAL_SCHEDULER_SECONDS": "1"})
-    yield env, token, store
-    store.close()
-    with admin.begin() as conn:
-        conn.execute(text(f'DROP SCHEMA "{schema}" CASCADE'))
-    admin.dispose()
+    with private_pg_schema() as schema:
+        store = open_store(schema.url)
+        store.upgrade()
+        install_catalog(store)
+        _, token = store.create_token("jobs-test")
+        env = {k: v for k, v in os.environ.items() if not k.startswith("NEWSPORTAL_")}
+        env.update({"NEWSPORTAL_DATABASE_URL": schema.url, "NEWSPORTAL_SECRET_KEY": TEST_SECRET,
+                    "NEWSPORTAL_JOBS": "procrastinate", "NEWSPORTAL_INGEST_POLL_SECONDS": "1",
+                    "NEWSPORTAL_SCHEDULER_SECONDS": "1"})
+        yield env, token, store
+        store.close()
 
 
 def _entries(n: int) -> list[Entry]:
