@@ -145,8 +145,12 @@ class Portal:
         self.pins.reload()
 
     def refresh(self) -> int:
-        """Take in other processes' writes; see :meth:`CrossProcessSync.refresh`."""
-        return self.sync.refresh()
+        """Take in other processes' writes: articles, pins and trust (:meth:`CrossProcessSync.refresh`,
+        whose count of changes this returns) and 跟贴 (:meth:`CommentSync.refresh`, announced on the
+        comments' ``changed_elsewhere`` signal)."""
+        changed = self.sync.refresh()
+        self.comments.sync.refresh()
+        return changed
 
     def close(self) -> None:
         try:

@@ -21,6 +21,7 @@ from newsportal.comments.ratelimit import LimitSettings, PostLimiter
 from newsportal.comments.readers import ReaderService
 from newsportal.comments.service import CommentService, CommentStores
 from newsportal.comments.signals import CommentSignals
+from newsportal.comments.sync import CommentSync
 from newsportal.geo import IpLocator, make_locator
 from newsportal.store.reader_accounts import ReaderAccountStore
 
@@ -55,7 +56,8 @@ def limit_settings(redis_url: str = "") -> LimitSettings:
 
 class Comments:
     """What the web layer and the CLI use for 跟贴: ``readers``, ``service``, ``moderation``, ``secret``,
-    and ``signals`` (what changed for readers, for the caches of the pages that show it)."""
+    ``signals`` (what changed for readers, for the caches of the pages that show it) and ``sync`` (what
+    other processes changed)."""
 
     def __init__(
         self,
@@ -77,6 +79,8 @@ class Comments:
         self.service = CommentService(self.stores, locator=self.locator, limiter=self.limiter,
                                       signals=self.signals)
         self.moderation = ModerationService(self.stores, self.signals)
+        #: other processes' 跟贴 changes, announced as ``signals.changed_elsewhere`` (the portal's refresh)
+        self.sync = CommentSync(self.stores.comments, self.signals)
         env_secret = os.environ.get(SECRET_ENV, "")
         self.secret = secret or (env_secret.encode() if len(env_secret) >= 32 else secrets.token_bytes(32))
 

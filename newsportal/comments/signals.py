@@ -13,7 +13,7 @@ from dataclasses import dataclass
 
 from newsportal.fanout import Signal
 
-__all__ = ["CommentCountChanged", "CommentSignals"]
+__all__ = ["CommentCountChanged", "CommentsChangedElsewhere", "CommentSignals"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -23,12 +23,25 @@ class CommentCountChanged:
     article_id: int
 
 
+@dataclass(frozen=True, slots=True)
+class CommentsChangedElsewhere:
+    """Another server process changed which comments of these articles readers see.
+
+    That process refreshed the front cache (nginx) itself; this one only drops its own cached copies, so it
+    is a separate signal from :class:`CommentCountChanged` (whose subscribers include the front refresher).
+    """
+
+    article_ids: tuple[int, ...]
+
+
 class CommentSignals:
     """The signals of one comments component: per instance, so two portals in a process never mix."""
 
     def __init__(self) -> None:
         #: fired after a committed write that changed which of an article's comments readers see
         self.count_changed: Signal[CommentCountChanged] = Signal("comment_count_changed")
+        #: fired by :class:`~newsportal.comments.sync.CommentSync` for other processes' writes
+        self.changed_elsewhere: Signal[CommentsChangedElsewhere] = Signal("comments_changed_elsewhere")
 
     def announce(self, article_id: int) -> None:
         self.count_changed.send(CommentCountChanged(article_id))

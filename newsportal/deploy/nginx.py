@@ -149,6 +149,8 @@ http {{
             proxy_cache_valid 404 10s;
             proxy_ignore_headers Cache-Control Expires;
             proxy_cache_bypass $np_refresh;
+            # the app rebuilds its own copy for a refresh; a reader's header is overwritten here
+            proxy_set_header X-NP-Refresh $np_refresh;
             proxy_cache_use_stale error timeout updating http_500 http_502 http_503 http_504;
             proxy_cache_background_update on;
             proxy_cache_lock on;

@@ -151,6 +151,22 @@ class CommentStore:
                 )
             )
 
+    # -- what changed, for other processes -----------------------------------------------------------
+    def events_since(self, since: datetime) -> list[tuple[int, int]]:
+        """(event id, article id) of every audit line written at or after ``since``, oldest first.
+
+        Every change to which comments readers see writes one in the same transaction, so another server
+        process learns from this which articles' cached pages show a stale 跟贴 count.
+        """
+        with self._sessions() as s:
+            rows = s.execute(
+                select(CommentEventRow.id, CommentRow.article_id)
+                .join(CommentRow, CommentRow.id == CommentEventRow.comment_id)
+                .where(CommentEventRow.at >= since)
+                .order_by(CommentEventRow.id)
+            )
+            return [(int(e), int(a)) for e, a in rows]
+
     # -- reading an article's comments ---------------------------------------------------------------
     def count_visible(self, article_id: int) -> int:
         return self.counts([article_id]).get(article_id, 0)

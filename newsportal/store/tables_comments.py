@@ -130,7 +130,8 @@ class CommentEventRow(Base):
     __tablename__ = "comment_events"
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     comment_id: Mapped[int] = mapped_column(ForeignKey("comments.id", ondelete="CASCADE"), index=True)
-    at: Mapped[datetime] = mapped_column(DateTime)
+    #: indexed: each worker asks for the lines written since its last look (migration 0009)
+    at: Mapped[datetime] = mapped_column(DateTime, index=True)
     actor: Mapped[str] = mapped_column(String(40))
     action: Mapped[str] = mapped_column(String(32))
     state: Mapped[str] = mapped_column(String(16))

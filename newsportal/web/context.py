@@ -18,7 +18,7 @@ from jinja2 import Environment
 from starlette.applications import Starlette
 from starlette.requests import HTTPConnection
 
-from newsportal.comments.signals import CommentCountChanged
+from newsportal.comments.signals import CommentCountChanged, CommentsChangedElsewhere
 from newsportal.config import Settings
 from newsportal.domain import ArticleStatus
 from newsportal.newsroom.signals import ArticleSaved, ArticlesSyncedFromElsewhere, PinsChanged, VectorsReady
@@ -33,6 +33,9 @@ T = TypeVar("T")
 #: Page builds share one interpreter with the event loop; two at a time keep cached pages flowing while a
 #: burst of cold pages is rendered.
 BUILDS_AT_ONCE = 2
+#: An embedding round of at most this many articles purges the page caches (see ``_on_vectors``); the front
+#: cache refreshes the articles' own pages under the same bound.
+VECTOR_PURGE_MAX = 8
 
 
 class PageKey(NamedTuple):
@@ -110,6 +113,7 @@ class WebContext:
         portal.signals.pins_changed.connect(self._on_pins)
         portal.signals.vectors_ready.connect(self._on_vectors)
         portal.comments.signals.count_changed.connect(self._on_comment_count)
+        portal.comments.signals.changed_elsewhere.connect(self._on_comments_elsewhere)
 
     def purge_all(self) -> None:
         """Forget every cached page and fragment (an edit must show at once)."""
@@ -131,13 +135,26 @@ class WebContext:
         self.purge_all()
 
     def _on_vectors(self, event: VectorsReady) -> None:
-        # Pages built between a publish and its vectors showed related lists from words alone and judged
-        # near copies by story id only; one purge per embedding round (a whole feed is one) rebuilds them.
-        self.purge_all()
+        """Pages built between a publish and its vectors showed related lists from words alone and judged
+        near copies by story id only: a small embedding round (a push, an editor's save: someone may be
+        reading it now) purges so they are rebuilt at once.
+
+        A big round is a feed or the start-up's backfill, which comes in rounds of hundreds, one after the
+        other for minutes; purging on each kept every page uncached under load (the warmed article page of
+        ``bench/million.py`` at 10,000 articles fell from ~2,300 to 37 requests/s with timeouts). Those
+        pages take the vectors when their copies expire (``fragment_cache_seconds``, a minute).
+        """
+        if len(event.article_ids) <= VECTOR_PURGE_MAX:
+            self.purge_all()
 
     def _on_comment_count(self, event: CommentCountChanged) -> None:
         """Only the article's own pages show its 跟贴 count: both URL forms, both modes; nothing else."""
         self.purge_article(event.article_id)
+
+    def _on_comments_elsewhere(self, event: CommentsChangedElsewhere) -> None:
+        """Another worker changed these articles' shown 跟贴: drop this worker's copies of their pages."""
+        for article_id in event.article_ids:
+            self.purge_article(article_id)
 
     def purge_article(self, article_id: int) -> None:
         """Forget the article's own pages (by id and by slug, standard and care mode)."""

@@ -136,3 +136,45 @@ def test_a_comment_count_change_purges_only_that_articles_pages(portal):
     portal.comments.signals.announce(article.id)
     assert not any(key in ctx.pages for key in own)
     assert other in ctx.pages and PageKey(False, "home") in ctx.pages and len(ctx.fragments) == 1
+
+
+def test_comments_changed_by_another_worker_purge_their_articles_pages_here(store):
+    """Worker A approves a comment; worker B's next refresh drops B's copies of that article's pages (and
+    nothing else), so B shows the new 跟贴 count within one refresh period."""
+    from datetime import timedelta
+
+    from newsportal.timeutil import utcnow
+    from tests.conftest import make_portal
+
+    worker_a, worker_b = make_portal(store), make_portal(store)
+    article = save_article(worker_a, sample_draft(), actor="t", publish_now=True)[0]
+    worker_b.refresh()
+    ctx = filled(WebContext.create(worker_b.settings))
+    ctx.attach(worker_b)
+    own = [PageKey(care, "article", pick) for care in (False, True)
+           for pick in (("id", article.id), ("slug", article.slug))]
+    for key in own:
+        ctx.pages.put(key, PageParts.from_render("<p>跟贴 0 条</p>"))
+    account = worker_a.comments.readers
+    now = utcnow()
+    account.sign_up("reader@example.cn", "早起的读者", "海河晨报2026", now)
+    reader = account.approve("reader@example.cn", "cli:test-operator", now)
+    comment = worker_a.comments.service.post(reader, article.id, "这条线路开通后通勤快多了。", "1.2.3.4", now)
+    worker_a.comments.moderation.approve(comment.id, 101, now + timedelta(seconds=1))
+    assert all(key in ctx.pages for key in own)  # worker B has heard nothing yet
+    worker_b.refresh()
+    assert not any(key in ctx.pages for key in own)
+    assert PageKey(False, "home") in ctx.pages  # other pages keep their copies
+
+
+def test_a_big_embedding_round_leaves_the_caches_alone(portal):
+    """A feed or the start-up's backfill embeds hundreds of articles a round, round after round: purging on
+    each kept every page uncached under load. Their pages take the vectors when their copies expire."""
+    from newsportal.web.context import VECTOR_PURGE_MAX
+
+    ctx = filled(WebContext.create(portal.settings))
+    ctx.attach(portal)
+    portal.signals.vectors_ready.send(VectorsReady(tuple(range(1, VECTOR_PURGE_MAX + 2))))
+    assert len(ctx.pages) == 1 and len(ctx.fragments) == 1
+    portal.signals.vectors_ready.send(VectorsReady(tuple(range(1, VECTOR_PURGE_MAX + 1))))
+    assert len(ctx.pages) == 0 and len(ctx.fragments) == 0

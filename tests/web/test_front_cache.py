@@ -101,3 +101,59 @@ def test_surrogate_keys_are_ascii_for_chinese_tags():
     assert keys.isascii() and keys.startswith("tag tag-%E6")
     assert surrogate_keys(PageKey(True, "article", ("id", 12))) == "article article-12"
     assert surrogate_keys(PageKey(False, "home")) == "home"
+
+
+def _app_with_stale_copy(store, front_url: str):
+    """An app over its own portal, whose page cache holds an old copy of an article's page (as a worker
+    that has not yet taken in another worker's edit does)."""
+    from newsportal.web.app import create_app
+    from newsportal.web.context import web_context
+    from newsportal.web.parts import PageParts
+    from tests.conftest import make_portal
+
+    portal = make_portal(store, front_url=front_url)
+    article = save_article(portal, sample_draft(), actor="t", publish_now=True)[0]
+    app = create_app(portal=portal)
+    key = PageKey(False, "article", ("id", article.id))
+    old = PageParts.from_render("<p>旧的副本</p>")
+    return app, key, article, lambda: web_context(app).pages.put(key, old)
+
+
+def test_nginx_refreshing_a_page_rebuilds_this_workers_copy(store):
+    """The worker that saw a change asks nginx to fetch the page again, and nginx may ask another worker:
+    that worker rebuilds the page instead of handing nginx its old copy."""
+    from starlette.testclient import TestClient
+
+    from tests.conftest import BROWSER_UA
+
+    app, key, article, stale = _app_with_stale_copy(store, "http://127.0.0.1:9")
+    with TestClient(app, headers={"user-agent": BROWSER_UA}) as client:
+        stale()
+        assert "旧的副本" in client.get(f"/article/{article.id}").text  # a reader gets the cached copy
+        fresh = client.get(f"/article/{article.id}", headers={"x-np-refresh": "1"})
+        assert fresh.status_code == 200 and "旧的副本" not in fresh.text and article.title in fresh.text
+        assert article.title in client.get(f"/article/{article.id}").text  # the new copy is kept
+
+
+def test_the_refresh_header_means_nothing_without_a_front(store):
+    """Without nginx in front, nothing sets the header for the app, so a client's header is ignored."""
+    from starlette.testclient import TestClient
+
+    from tests.conftest import BROWSER_UA
+
+    app, key, article, stale = _app_with_stale_copy(store, "")
+    with TestClient(app, headers={"user-agent": BROWSER_UA}) as client:
+        stale()
+        assert "旧的副本" in client.get(f"/article/{article.id}", headers={"x-np-refresh": "1"}).text
+
+
+def test_the_nginx_configuration_overwrites_a_readers_refresh_header():
+    from pathlib import Path
+
+    from newsportal.deploy.nginx import NginxSite, render
+
+    site = NginxSite(listen="127.0.0.1:8080", upstreams=("127.0.0.1:8000",), static_dir=Path("/s"),
+                     media_dir=Path("/m"), cache_dir=Path("/c"), prefix=Path("/p"))
+    conf = render(site)
+    assert "proxy_set_header X-NP-Refresh $np_refresh;" in conf
+    assert '"1:1" 1;' in conf  # 1 only for a trusted address that sent 1

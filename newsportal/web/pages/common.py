@@ -22,6 +22,8 @@ from newsportal.web.parts import PageParts, SharedFragments, fragment
 
 #: set in the ASGI scope by the ``/care`` mount (see :mod:`newsportal.web.pages`)
 CARE_SCOPE_KEY = "newsportal.care"
+#: the header nginx forwards on the app's own refresh of a cached page (the front cache's ``REFRESH_HEADER``)
+REFRESH_HEADER = "x-np-refresh"
 MAX_PAGE = 10_000
 HTML_HEADERS = {"cache-control": "public, max-age=5", "x-content-type-options": "nosniff"}
 PRIVATE_HEADERS = {"cache-control": "private, no-store", "x-content-type-options": "nosniff"}
@@ -94,6 +96,8 @@ async def serve(request: Request, key: PageKey, build: Callable[[], PageParts]) 
     from nginx's cache in front) and a ``Surrogate-Key`` naming what it shows, for a CDN's purge by key.
     """
     ctx = web_context(request)
+    if is_front_refresh(ctx, request):
+        ctx.pages.purge(key)  # nginx asks for a fresh copy: this worker's own may predate the write
     parts = await ctx.pages.get(key, build)
     shared = await shared_fragments(ctx, key.care)
     body = parts.join(shared)
@@ -104,6 +108,19 @@ async def serve(request: Request, key: PageKey, build: Callable[[], PageParts]) 
     if etag in _etags(request.headers.get("if-none-match", "")):
         return Response(status_code=304, headers=headers)
     return HTMLResponse(body, headers=headers)
+
+
+def is_front_refresh(ctx: WebContext, request: Request) -> bool:
+    """Is this nginx refreshing its cached copy on the app's behalf (:mod:`newsportal.web.front_cache`)?
+
+    The worker that saw a publish or a 跟贴 change asks nginx to fetch the page again, and nginx may send
+    that fetch to another worker whose page cache still holds the old copy (its cross-process sync looks
+    every few seconds), which nginx would then keep for a minute. So such a request rebuilds the page. The
+    configuration nginx runs (``newsportal deploy nginx``) sets the header on every request it forwards,
+    to 1 only for the app hosts' own refreshes, so a reader cannot send it through the front; without a
+    front configured the header means nothing.
+    """
+    return bool(ctx.settings.front_url) and request.headers.get(REFRESH_HEADER) == "1"
 
 
 def _etags(header: str) -> set[str]:

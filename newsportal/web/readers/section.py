@@ -17,7 +17,7 @@ import weakref
 from collections.abc import Callable
 
 from newsportal.comments.component import Comments
-from newsportal.comments.signals import CommentCountChanged
+from newsportal.comments.signals import CommentCountChanged, CommentsChangedElsewhere
 
 __all__ = ["TTL", "SectionCache", "cache_of", "invalidate"]
 
@@ -51,6 +51,10 @@ class SectionCache:
     def on_count_changed(self, event: CommentCountChanged) -> None:
         self.invalidate(event.article_id)
 
+    def on_changed_elsewhere(self, event: CommentsChangedElsewhere) -> None:
+        for article_id in event.article_ids:
+            self.invalidate(article_id)
+
 
 _caches: weakref.WeakKeyDictionary[Comments, SectionCache] = weakref.WeakKeyDictionary()
 _lock = threading.Lock()
@@ -62,6 +66,7 @@ def cache_of(comments: Comments) -> SectionCache:
         if cache is None:
             cache = _caches[comments] = SectionCache()
             comments.signals.count_changed.connect(cache.on_count_changed)
+            comments.signals.changed_elsewhere.connect(cache.on_changed_elsewhere)
         return cache
 
 
