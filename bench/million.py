@@ -279,6 +279,25 @@ def channel_pages(db: str) -> dict[str, int]:
     return {slug: max(1, int(n * 0.9) // CHANNEL_PAGE_SIZE) for slug, n in rows}
 
 
+def settle(pid: int, timeout: float, window: float = 10.0, quiet_share: float = 0.15) -> dict:
+    """Wait until the server's start-up background work (the embedding backfill of the newest articles,
+    tantivy merges) is done: its CPU use over ``window`` seconds falls below ``quiet_share`` of one core.
+
+    Pages are a steady-state figure; measured during the backfill they would show its CPU and its purges,
+    not the corpus size. How long the backfill takes is reported beside them.
+    """
+    t0, c0 = time.perf_counter(), cpu_seconds(pid)
+    prev = c0
+    while time.perf_counter() - t0 < timeout:
+        time.sleep(window)
+        now = cpu_seconds(pid)
+        if now - prev < quiet_share * window:
+            return {"settled": True, "settle_s": round(time.perf_counter() - t0, 1), "cpu_s": round(now - c0, 1)}
+        prev = now
+    return {"settled": False, "settle_s": round(time.perf_counter() - t0, 1),
+            "cpu_s": round(cpu_seconds(pid) - c0, 1)}
+
+
 def page_runs(db: str, base: str, pid: int, args: argparse.Namespace, work: Path) -> dict:
     rng = random.Random(args.seed)
     ids = [r[0] for r in query(db, "SELECT id FROM articles WHERE status = 'published'")]
@@ -332,6 +351,11 @@ def run_corpus(n: int, args: argparse.Namespace) -> dict:
         report["memory_after_start"] = memory(pid)
         say(f"  first start {report['start_s']} s ({report['start_cpu_s']} s CPU), "
             f"RSS {report['memory_after_start']}")
+        report["settle"] = settle(pid, args.settle_timeout)
+        say(f"  background work after start (the embedding backfill) settled after "
+            f"{report['settle']['settle_s']} s, {report['settle']['cpu_s']} s CPU"
+            f"{'' if report['settle']['settled'] else ' (NOT settled: pages measured while it runs)'}")
+        report["memory_after_settle"] = memory(pid)
         report["pages"] = page_runs(db, base, pid, args, work)
         report["memory_end"] = memory(pid)
         report["server_log_tail"] = tail(log, 15)
@@ -367,7 +391,7 @@ def print_report(report: dict) -> None:
         m = c.get("memory_after_start", {})
         print(f"{c['articles']:>9,}  load {c['load']['load_s']:>7} s  db {c['database_mb']:>8,} MiB  "
               f"reindex {c['index']['reindex_s']:>7} s  index {c['index']['index_mb']} MiB  "
-              f"start {c['start_s']} s  RSS {m}")
+              f"start {c['start_s']} s  settled +{c.get('settle', {}).get('settle_s')} s  RSS {m}")
     if "ratios" in report:
         print(f"\n== {report['corpora'][1]['articles']:,} against {report['corpora'][0]['articles']:,} "
               f"(target ≤ {TARGET_RATIO}×) ==")
@@ -385,6 +409,8 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--cold-paths", type=int, default=5000, help="distinct articles for the uncached run")
     p.add_argument("--channel-pages", type=int, default=60, help="pages per channel for the uncached run")
     p.add_argument("--seed", type=int, default=2026)
+    p.add_argument("--settle-timeout", type=float, default=3600,
+                   help="seconds to wait for the start-up's background work before measuring pages")
     p.add_argument("--keep", action="store_true", help="keep the databases and data directories")
     args = p.parse_args(argv)
     if not Path("/usr/bin/wrk").exists():
