@@ -74,6 +74,18 @@ class CatalogReadStore(StoreBase):
         return Page(items=[ArticleCard(*r) for r in rows], total=min(counted, cap), page=page,
                     per_page=per_page, exact=counted <= cap)
 
+    def newest_ids(self, channel_ids: Sequence[int] | None = None, limit: int = 20) -> list[int]:
+        """Ids of the newest published articles (of ``channel_ids``), one per story: what tops up a thin hot
+        list. The first page of :meth:`list_cards` without its count or its cards (the hot list has the
+        cards at hand), so it reads ``limit`` rows of the listed index however big the channel is."""
+        conds = [ArticleRow.status == _PUBLISHED, LEADS_STORY]
+        if channel_ids is not None:
+            conds.append(ArticleRow.channel_id.in_(list(channel_ids)))
+        q = (select(ArticleRow.id).where(*conds)
+             .order_by(ArticleRow.published_at.desc(), ArticleRow.id.desc()).limit(max(1, int(limit))))
+        with self.read_engine.connect() as conn:
+            return list(conn.scalars(q))
+
     def cards_by_ids(self, ids: Iterable[int]) -> dict[int, ArticleCard]:
         """Cards of the published articles among ``ids``; lists go through ``recommend.cards.CardLookup``."""
         wanted = list(ids)
