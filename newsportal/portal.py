@@ -62,7 +62,7 @@ class Portal:
         self.channels = ChannelTree()
         self.source_book = SourceBook()
         self.stories = StoryClusterer()
-        self.cards = CardLookup(self.store.cards_by_ids, self.catalog.__contains__)
+        self.cards = CardLookup(self.store.cards_by_ids, self.catalog.__contains__, self.catalog.get)
         self.pins = Pins(self.store, self.signals)
         # Sentence vectors (related, 为你推荐); a side file beside the index, none for an in-memory one.
         self.vectors = ArticleVectors(embedder or default_embedder(), VectorFile(
@@ -78,7 +78,7 @@ class Portal:
         self.related = RelatedEngine(self.index, self.catalog, self.channels.top_id, self.vectors,
                                      self.copies)
         self.hot = HotList(self.counters, self.catalog, self.cards, self.pins, self.channels,
-                           self.store.list_cards, self.copies)
+                           self.store.newest_ids, self.copies)
         self.personal = PersonalFeed(self.store, self.catalog, self.index, self.hot, settings.history_days,
                                      vectors=self.vectors, top_channel_of=self.channels.top_id,
                                      copies=self.copies)
@@ -140,6 +140,7 @@ class Portal:
         """Re-read channels and sources (after the demo loader or an operator changed them)."""
         self.channels.reset(self.store.channels())
         reload_sources(self.store, self.source_book, self.catalog)
+        self.cards.forget_all()  # a kept card carries its source's name
 
     def reload_pins(self) -> None:
         self.pins.reload()

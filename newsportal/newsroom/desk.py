@@ -139,11 +139,11 @@ class Newsroom(ArticleOperations):
     # -- reader pages --------------------------------------------------------------------------------
     def article_notes(self, article: Article) -> ArticleNotes:
         """责编 = whoever approved publication; imported articles without a workflow keep their editors."""
-        rec = self.workflow.get(article.id)
-        editors = (rec.approved_by_name,) if rec and rec.approved_by_name else article.editors
+        approver, corrections = self.workflow.page_notes(article.id)
+        editors = (approver,) if approver else article.editors
         source = self.host.sources.get(article.source_id)
         statement = SELF_MEDIA_STATEMENT if source and source.kind is SourceKind.SELF_MEDIA else None
-        return ArticleNotes(tuple(editors), tuple(self.workflow.corrections(article.id)), statement)
+        return ArticleNotes(tuple(editors), tuple(corrections), statement)
 
     def locator(self) -> IpLocator:
         """The IP属地 database, opened on first use (a broken one degrades to 未知, with a log line)."""

@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections.abc import Callable, Collection, Sequence
 from typing import Protocol
 
-from newsportal.domain import ArticleCard, Page
+from newsportal.domain import ArticleCard
 from newsportal.domain.channels import ChannelTree
 from newsportal.recommend.cards import CardLookup
 from newsportal.recommend.catalog import Catalog, one_per_story
@@ -30,13 +30,14 @@ class PinnedIds(Protocol):
     def get(self, channel_id: int, default: list[int] | None = None) -> list[int]: ...
 
 
-#: Newest published cards of some channels (the store's ``list_cards``), to top up a thin hot list.
-LatestCards = Callable[..., Page[ArticleCard]]
+#: Ids of the newest published articles of some channels (all when None), one per story, newest first
+#: (the store's ``newest_ids``), to top up a thin hot list.
+LatestIds = Callable[[Sequence[int] | None, int], list[int]]
 
 
 class HotList:
     def __init__(self, counters: HotCounts, catalog: Catalog, cards: CardLookup, pins: PinnedIds,
-                 channels: ChannelTree, latest: LatestCards, copies: CopyGuard | None = None):
+                 channels: ChannelTree, latest: LatestIds, copies: CopyGuard | None = None):
         self.counters = counters
         self.copies = copies or CopyGuard(catalog)
         self.catalog = catalog
@@ -68,6 +69,11 @@ class HotList:
 
     def cards(self, n: int, channel_id: int | None = None,
               exclude: Collection[int] = ()) -> list[ArticleCard]:
+        return self.card_lookup.by_ids(self.filled_ids(n, channel_id, exclude))
+
+    def filled_ids(self, n: int, channel_id: int | None = None, exclude: Collection[int] = ()) -> list[int]:
+        """The ids :meth:`cards` shows (hot first, topped up with the newest), without reading any card:
+        for a caller that only ranks them further (the 相关推荐 filler)."""
         return self._fill(self.ids(n, channel_id, exclude), n, channel_id, exclude)
 
     def top_stories(self, channel_id: int, n: int) -> list[ArticleCard]:
@@ -75,19 +81,20 @@ class HotList:
         pinned = [a for a in self.pins.get(channel_id, []) if a in self.catalog]
         pinned = one_per_story(pinned, self.catalog)[:n]
         rest = self.ids(n, channel_id, exclude=pinned)
-        return self._fill(pinned + rest, n, channel_id, ())
+        return self.card_lookup.by_ids(self._fill(pinned + rest, n, channel_id, ()))
 
     def _fill(self, ids: Sequence[int], n: int, channel_id: int | None,
-              exclude: Collection[int]) -> list[ArticleCard]:
-        cards = self.card_lookup.by_ids(ids, limit=n)
-        if len(cards) < n:
-            have = {c.id for c in cards} | set(exclude)
+              exclude: Collection[int]) -> list[int]:
+        """The first ``n`` live ids of ``ids``, topped up with the channel's newest articles of other
+        stories (and no near copy of one already in) when fewer are live."""
+        live = [aid for aid in dict.fromkeys(ids) if aid in self.catalog][:n]
+        if len(live) < n:
+            have = set(live) | set(exclude)
             stories = {self.catalog.story_of(a) for a in have} - {None}
             channel = self.channels.get(channel_id) if channel_id is not None else None
-            fill = self.latest(
-                channel_ids=self.channels.subtree_ids(channel) if channel else None,
-                per_page=min(100, n + len(have)),
-            ).items
-            fresh = [c for c in fill if c.id not in have and self.catalog.story_of(c.id) not in stories]
-            cards += self.copies.distinct_cards(fresh, against=list(have))[: n - len(cards)]
-        return cards
+            fill = self.latest(self.channels.subtree_ids(channel) if channel else None,
+                               min(100, n + len(have)))
+            fresh = [a for a in fill if a not in have and a in self.catalog
+                     and self.catalog.story_of(a) not in stories]
+            live += self.copies.distinct(fresh, against=list(have))[: n - len(live)]
+        return live

@@ -15,6 +15,7 @@ from sqlalchemy import Select, bindparam, delete, func, select, update
 from sqlalchemy.orm import Session
 
 from newsportal.domain import Article, ArticleDraft, ArticleStatus, Revision
+from newsportal.store.article_reads import next_in_channel, read_article
 from newsportal.store.base import Conflict, NotFound, StoreBase, make_slug
 from newsportal.store.tables import (
     ArticlePersonRow,
@@ -176,14 +177,16 @@ class ArticleStore(StoreBase):
 
     # -- reads ---------------------------------------------------------------------------------------
     def get_article(self, article_id: int) -> Article | None:
-        with self.session() as s:
-            row = s.get(ArticleRow, article_id)
-            return load_article(s, row) if row else None
+        """The article with this id, whatever its status (two statements, see ``article_reads``)."""
+        return read_article(self.read_engine, article_id=article_id)
 
     def get_article_by_slug(self, slug: str) -> Article | None:
-        with self.session() as s:
-            row = s.scalar(select(ArticleRow).where(ArticleRow.slug == slug))
-            return load_article(s, row) if row else None
+        return read_article(self.read_engine, slug=slug)
+
+    def next_in_channel(self, article_id: int, channel_id: int, published_at: datetime | None,
+                        exclude_story: int | None = None) -> int | None:
+        """阅读下一篇: the channel's next older published article of another story, else its newest."""
+        return next_in_channel(self.read_engine, article_id, channel_id, published_at, exclude_story)
 
     def get_article_by_external_id(self, external_id: str) -> Article | None:
         with self.session() as s:

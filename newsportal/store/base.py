@@ -37,6 +37,18 @@ def make_slug(published_or_now: datetime, seed: str | None = None) -> str:
     return f"{published_or_now:%Y%m%d}{digest}"
 
 
+def read_engine_of(engine: Engine) -> Engine:
+    """The engine for single reads that need no transaction around them (the article page's).
+
+    On PostgreSQL that is the same pool in autocommit, so a read is one round trip instead of three (BEGIN,
+    the statement, ROLLBACK when the connection goes back to the pool); psycopg switches autocommit on the
+    client, without a round trip of its own. SQLite opens no transaction for a SELECT anyway.
+    """
+    if engine.dialect.name == "postgresql":
+        return engine.execution_options(isolation_level="AUTOCOMMIT")
+    return engine
+
+
 class StoreBase:
     """Engine, sessions and the dialect hook; the aggregate mixins build on these three only."""
 
@@ -44,6 +56,8 @@ class StoreBase:
 
     def __init__(self, engine: Engine):
         self.engine = engine
+        #: for single reads outside any transaction (see :func:`read_engine_of`)
+        self.read_engine = read_engine_of(engine)
         self._sessions = sessionmaker(engine, expire_on_commit=False)
 
     # -- dialect hook --------------------------------------------------------------------------------

@@ -9,7 +9,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Iterator, Sequence
 from datetime import datetime
 
-from sqlalchemy import func, or_, select, true
+from sqlalchemy import bindparam, func, or_, select, true
 from sqlalchemy.orm import Session
 
 from newsportal.domain import Article, ArticleCard, ArticleStatus, Page
@@ -25,6 +25,15 @@ _PUBLISHED = ArticleStatus.PUBLISHED.value
 #: so that it matches the partial index ``ix_articles_listed_channel_pub`` and PostgreSQL's expression
 #: statistics on it (migration 0008); keep it identical to ``tables.LISTED_SQL``.
 LEADS_STORY = or_(ArticleRow.story_id.is_(None), ArticleRow.story_id == ArticleRow.id).is_(true())
+
+_NEWEST_ORDER = (ArticleRow.published_at.desc(), ArticleRow.id.desc())
+#: built once: the hot-list filler runs on most uncached article pages
+_NEWEST = (select(ArticleRow.id).where(ArticleRow.status == _PUBLISHED, LEADS_STORY)
+           .order_by(*_NEWEST_ORDER).limit(bindparam("limit")))
+_NEWEST_IN = (select(ArticleRow.id)
+              .where(ArticleRow.status == _PUBLISHED, LEADS_STORY,
+                     ArticleRow.channel_id.in_(bindparam("channels", expanding=True)))
+              .order_by(*_NEWEST_ORDER).limit(bindparam("limit")))
 
 
 class CatalogReadStore(StoreBase):
@@ -73,6 +82,18 @@ class CatalogReadStore(StoreBase):
             ).all()
         return Page(items=[ArticleCard(*r) for r in rows], total=min(counted, cap), page=page,
                     per_page=per_page, exact=counted <= cap)
+
+    def newest_ids(self, channel_ids: Sequence[int] | None = None, limit: int = 20) -> list[int]:
+        """Ids of the newest published articles (of ``channel_ids``), one per story: what tops up a thin hot
+        list. The first page of :meth:`list_cards` without its count or its cards (the hot list has the
+        cards at hand), so it reads ``limit`` rows of the listed index however big the channel is."""
+        params: dict[str, object] = {"limit": max(1, int(limit))}
+        if channel_ids is None:
+            stmt = _NEWEST
+        else:
+            stmt, params["channels"] = _NEWEST_IN, list(channel_ids)
+        with self.read_engine.connect() as conn:
+            return list(conn.execute(stmt, params).scalars())
 
     def cards_by_ids(self, ids: Iterable[int]) -> dict[int, ArticleCard]:
         """Cards of the published articles among ``ids``; lists go through ``recommend.cards.CardLookup``."""

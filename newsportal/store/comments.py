@@ -12,13 +12,14 @@ from collections.abc import Callable, Iterable
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import Select, exists, func, or_, select, update
+from sqlalchemy import Engine, Select, bindparam, exists, func, or_, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from newsportal.comments.moderation import AppealState, Comment, CommentState, Event
 from newsportal.comments.prechecks import PriorComment
 from newsportal.comments.ranking import Page, Thread, build_threads, hot_order, paginate
+from newsportal.store.base import read_engine_of
 from newsportal.store.comment_posting import PostContext, insert_comment, read_post_context
 from newsportal.store.comment_rows import (
     CommentRecord,
@@ -53,9 +54,16 @@ _NO_COMMENT = "这条跟贴不存在。"
 HOT_CANDIDATES = 200
 
 
+#: the 跟贴 count an article page shows, built once (the page's other reads are in ``article_reads``)
+_VISIBLE_COUNT = select(func.count()).where(CommentRow.article_id == bindparam("aid"),
+                                            CommentRow.visible.is_(True))
+
+
 class CommentStore:
     def __init__(self, source: Sessions) -> None:
         self._sessions = session_factory(source)
+        bind = self._sessions.kw.get("bind")
+        self._reads = read_engine_of(bind) if isinstance(bind, Engine) else None
 
     def _records(self, s: Session, stmt: Select[Any]) -> list[CommentRecord]:
         return [record_from_row(row, nick, deleted) for row, nick, deleted in s.execute(stmt)]
@@ -169,7 +177,11 @@ class CommentStore:
 
     # -- reading an article's comments ---------------------------------------------------------------
     def count_visible(self, article_id: int) -> int:
-        return self.counts([article_id]).get(article_id, 0)
+        """Shown comments of one article (replies included): one prepared statement, no session."""
+        if self._reads is None:
+            return self.counts([article_id]).get(article_id, 0)
+        with self._reads.connect() as conn:
+            return int(conn.execute(_VISIBLE_COUNT, {"aid": article_id}).scalar() or 0)
 
     def counts(self, article_ids: Iterable[int]) -> dict[int, int]:
         """Shown comments per article (replies included), for the 跟贴 count beside each article."""

@@ -1,4 +1,4 @@
-"""Persistence for the reader portal: lead images, 违法和不良信息举报 reports, tag listings, 阅读下一篇.
+"""Persistence for the reader portal: lead images, 违法和不良信息举报 reports, tag listings.
 
 A standalone repository over the store's Engine (like :mod:`newsportal.store.ingest_sources`), so the Store
 facade and its mixins stay as they are. The image record is kept as the JSON of ``StoredImage.to_dict()``;
@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Engine, and_, func, or_, select
+from sqlalchemy import Engine, func, or_, select
 from sqlalchemy.orm import Session, sessionmaker
 
 from newsportal.domain import ArticleStatus
@@ -43,7 +43,7 @@ class SiteReport:
 
 
 class ReaderContent:
-    """Reads and writes of the reader portal's own tables, and two article queries the pages need."""
+    """Reads and writes of the reader portal's own tables, and an article query the tag pages need."""
 
     def __init__(self, engine: Engine):
         self._sessions = sessionmaker(engine, expire_on_commit=False)
@@ -115,29 +115,6 @@ class ReaderContent:
                 .offset((page - 1) * per_page).limit(per_page)
             ).all()
         return list(ids), total
-
-    def next_in_channel(self, article_id: int, channel_id: int, published_at: datetime | None,
-                        exclude_story: int | None = None) -> int | None:
-        """阅读下一篇: the channel's next older published article (the newest one when this is the oldest)."""
-        story = exclude_story if exclude_story is not None else -1
-        conds = [
-            ArticleRow.channel_id == channel_id,
-            ArticleRow.status == _PUBLISHED,
-            ArticleRow.id != article_id,
-            or_(ArticleRow.story_id.is_(None), ArticleRow.story_id != story),
-        ]
-        order = (ArticleRow.published_at.desc(), ArticleRow.id.desc())
-        with self._session() as s:
-            if published_at is not None:
-                older = s.scalar(
-                    select(ArticleRow.id).where(*conds, or_(
-                        ArticleRow.published_at < published_at,
-                        and_(ArticleRow.published_at == published_at, ArticleRow.id < article_id),
-                    )).order_by(*order).limit(1)
-                )
-                if older is not None:
-                    return older
-            return s.scalar(select(ArticleRow.id).where(*conds).order_by(*order).limit(1))
 
 
 def _lead(row: ArticleImageRow) -> LeadImageRecord:

@@ -22,9 +22,10 @@ from datetime import datetime, timedelta
 from types import MappingProxyType
 from typing import Any
 
-from sqlalchemy import ColumnElement, and_, func, or_, select, update
+from sqlalchemy import ColumnElement, and_, bindparam, func, literal_column, or_, select, update
 from sqlalchemy.exc import IntegrityError
 
+from newsportal.store.base import read_engine_of
 from newsportal.store.tables_newsroom import (
     ArticleWorkflowRow,
     Bind,
@@ -128,11 +129,40 @@ class _Keep:
 KEEP: Any = _Keep()
 
 
+def _page_notes_query() -> Any:
+    """An article's approver and its corrections in one statement (the article page reads both).
+
+    One row per correction, oldest first, each carrying the approver; a single row of NULL corrections
+    when there is none (the corrections are joined to a one-row select, so the approver always comes).
+    """
+    approver = select(W.approved_by_name).where(W.article_id == bindparam("aid")).scalar_subquery()
+    one = select(literal_column("1").label("one")).subquery("one_row")
+    return (
+        select(approver.label("approver"), CorrectionRow.id, CorrectionRow.article_id, CorrectionRow.at,
+               CorrectionRow.note, CorrectionRow.by_user_id, CorrectionRow.by_name)
+        .select_from(one.outerjoin(CorrectionRow, CorrectionRow.article_id == bindparam("aid")))
+        .order_by(CorrectionRow.at, CorrectionRow.id)
+    )
+
+
+_PAGE_NOTES = _page_notes_query()
+
+
 class WorkflowStore:
     def __init__(self, bind: Bind, *, stale_after: timedelta = DEFAULT_STALE_AFTER):
         self._sessions = session_factory(bind)
         self._engine = engine_of(self._sessions)
+        self._reads = read_engine_of(self._engine)
         self.stale_after = stale_after
+
+    def page_notes(self, article_id: int) -> tuple[str | None, list[Correction]]:
+        """Who approved the article (None without a workflow row or an approval) and its corrections,
+        oldest first: what the article page shows under the body, in one statement."""
+        with self._reads.connect() as conn:
+            rows = conn.execute(_PAGE_NOTES, {"aid": article_id}).all()
+        approver = rows[0].approver if rows else None
+        return approver, [Correction(r.id, r.article_id, r.at, r.note, r.by_user_id, r.by_name)
+                          for r in rows if r.id is not None]
 
     # -- rows ----------------------------------------------------------------------------------------
     def get(self, article_id: int) -> WorkflowRecord | None:

@@ -17,7 +17,6 @@ from newsportal import SITE_NAME
 from newsportal.domain import Article, ArticleCard, ArticleStatus, Channel, Page, Source, SourceKind
 from newsportal.portal import Portal
 from newsportal.recommend.related import top_up
-from newsportal.store.reader_content import ReaderContent
 from newsportal.text import html_to_text
 from newsportal.timeutil import iso_beijing, utcnow
 from newsportal.web.share import ShareTarget, qr_svg, share_targets
@@ -154,12 +153,12 @@ def article_view(portal: Portal, article: Article, prefix: str = "") -> ArticleV
     if channel is None or source is None:  # a row pointing at a deleted channel/source: treat as missing
         raise LookupError(f"article {article.id} has no channel or source")
     ranked = portal.related.related(article.id, RELATED_SIZE + SPARE)
-    story = portal.store.story_cards(article.story_id) if article.story_id is not None else []
+    members = portal.catalog.story_members(article.story_id) if article.story_id is not None else set()
+    story = story_cards(portal, members) if article.story_id is not None else []
     picked = [aid for aid, _ in ranked]
     if len(picked) < RELATED_SIZE:  # top up from the channel's hot list, so the module is never near empty
-        own = portal.catalog.story_members(article.story_id) if article.story_id is not None else set()
-        own = own | {article.id}
-        filler = [c.id for c in portal.hot.cards(RELATED_SIZE + SPARE, article.channel_id, exclude=own)]
+        own = members | {article.id}
+        filler = portal.hot.filled_ids(RELATED_SIZE + SPARE, article.channel_id, exclude=own)
         picked = top_up(picked, filler, portal.catalog, own, RELATED_SIZE + SPARE, portal.copies)
     related = portal.cards.by_ids(picked)
     url = article_url(portal.settings.site_url, article)
@@ -183,13 +182,21 @@ def article_view(portal: Portal, article: Article, prefix: str = "") -> ArticleV
     )
 
 
+def story_cards(portal: Portal, members: set[int]) -> list[ArticleCard]:
+    """Every live version of a story, oldest first (as the store's ``story_cards`` orders them), from the
+    catalogue's members and the kept cards: no query once the cards have been read."""
+    cards = portal.cards.by_ids(members)
+    cards.sort(key=lambda c: (c.published_at or datetime.min, c.id))
+    return cards
+
+
 def next_article(portal: Portal, article: Article) -> ArticleCard | None:
     """阅读下一篇: the next older article of the same channel (another story), else its newest."""
-    next_id = ReaderContent(portal.store.engine).next_in_channel(
-        article.id, article.channel_id, article.published_at, article.story_id)
+    next_id = portal.store.next_in_channel(article.id, article.channel_id, article.published_at,
+                                           article.story_id)
     if next_id is None:
         return None
-    return portal.store.cards_by_ids([next_id]).get(next_id)
+    return portal.cards.one(next_id)
 
 
 def channel_page(portal: Portal, channel: Channel, page: int) -> Page[ArticleCard]:

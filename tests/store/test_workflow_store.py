@@ -157,3 +157,19 @@ def test_overdue_lists_missed_items_until_they_fire(wf, store):
     assert [r.article_id for r in wf.overdue(late)] == [a]  # claimed but not fired still counts
     assert wf.complete(a, "w1", state="published", now=late)
     assert wf.overdue(late) == []
+
+
+def test_page_notes_read_the_approver_and_the_corrections_together(wf, store):
+    bare, approved, corrected = add_articles(store.engine, 3)
+    assert wf.page_notes(bare) == (None, [])  # no workflow row at all
+    wf.ensure(bare, now=T0)
+    assert wf.page_notes(bare) == (None, [])  # a row, nobody approved yet
+    _schedule(wf, approved)
+    assert wf.page_notes(approved) == ("刘静", [])
+    late = wf.add_correction(corrected, "更正：第三段的人数应为三十人。", at=T0 + timedelta(days=2),
+                             by_name="孙浩")
+    early = wf.add_correction(corrected, "更正：标题中的站名有误。", at=T0 + timedelta(days=1),
+                              by_user_id=3, by_name="刘静")
+    assert wf.page_notes(corrected) == (None, [early, late]) == (None, wf.corrections(corrected))
+    _schedule(wf, corrected)
+    assert wf.page_notes(corrected) == ("刘静", [early, late])
