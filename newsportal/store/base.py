@@ -31,9 +31,15 @@ class Conflict(ValueError):
 
 
 def make_slug(published_or_now: datetime, seed: str | None = None) -> str:
-    """A stable slug: publication date plus a short hash, independent of the (editable) title."""
+    """A stable slug: publication date plus a short hash, independent of the (editable) title.
+
+    The hash is 12 hex digits (48 bits). With 8 (32 bits) two of a day's articles collided by the birthday
+    bound once a day held about 10,000 (a 1,000,000-article bulk load hit the unique constraint at 500,000);
+    at 48 bits a day of 100,000 articles collides with odds of about 1 in 60,000. Slugs already stored keep
+    their form: only new articles get the longer one.
+    """
     basis = seed if seed else uuid.uuid4().hex
-    digest = hashlib.sha1(basis.encode("utf-8")).hexdigest()[:8]
+    digest = hashlib.sha1(basis.encode("utf-8")).hexdigest()[:12]
     return f"{published_or_now:%Y%m%d}{digest}"
 
 
